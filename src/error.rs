@@ -1,0 +1,400 @@
+//! The crate's one error type: a kind, the byte span of the fault, the input it was found in,
+//! and, for structured input, the field path.
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::selector::Operator;
+
+/// Why a selector string, a label key or value, or a structured selector was rejected.
+///
+/// Every error carries
+/// - its [`ErrorKind`],
+/// - the byte [`span`](Error::span) of the fault inside [`input`](Error::input),
+/// - for structured selectors, the field [`path`](Error::path) (`matchExpressions[1].values[0]`).
+///
+/// `Display` prints the message, then the input with a caret line under the span.
+///
+/// # Examples
+///
+/// ```
+/// use label_selector::{ErrorKind, Selector};
+///
+/// let err = Selector::parse("app=web,!tier=db").unwrap_err();
+/// assert_eq!(err.span(), 13..14);
+/// assert!(matches!(err.kind(), ErrorKind::Expected { .. }));
+/// assert_eq!(
+///     err.to_string(),
+///     "expected ',' or end of input, found '=' at byte 13\n  app=web,!tier=db\n               ^"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    span: Range<usize>,
+    input: Box<str>,
+    path: Option<Box<str>>,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, span: Range<usize>, input: &str) -> Error {
+        debug_assert!(span.start <= span.end && span.end <= input.len());
+        Error {
+            kind,
+            span,
+            input: input.into(),
+            path: None,
+        }
+    }
+
+    /// Attaches a field path (structured selectors); keeps an inner path as a suffix.
+    pub(crate) fn at_path(mut self, path: impl Into<String>) -> Error {
+        let mut p: String = path.into();
+        if let Some(inner) = self.path.take() {
+            if !inner.starts_with('[') && !p.is_empty() {
+                p.push('.');
+            }
+            p.push_str(&inner);
+        }
+        self.path = Some(p.into_boxed_str());
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// The byte range of the fault inside [`input`](Error::input). It is empty when the fault is
+    /// a missing token at that position (for example the end of the input).
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+
+    /// The text in which the fault was found: the whole selector string, or for structured
+    /// selectors and for [`validate_label_key`](crate::validate_label_key) the one field.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+
+    /// For structured selectors, the path of the faulty field, as Kubernetes writes it
+    /// (`matchExpressions[0].values[1]`, `nodeSelectorTerms[2].matchFields[0].operator`).
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// The message alone, without path, position or caret drawing.
+    pub fn message(&self) -> String {
+        let mut s = self.kind.to_string();
+        if let ErrorKind::Expected { .. } = self.kind {
+            s.push_str(", found ");
+            s.push_str(&self.found());
+        }
+        s
+    }
+
+    fn found(&self) -> String {
+        if self.span.start >= self.input.len() {
+            "end of input".to_string()
+        } else {
+            format!("'{}'", self.input[self.span.clone()].escape_debug())
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(path) = &self.path {
+            write!(f, "{path}: ")?;
+        }
+        f.write_str(&self.message())?;
+        if self.path.is_none() {
+            write!(f, " at byte {}", self.span.start)?;
+        }
+        // Draw the input with carets under the span. Control bytes are escaped so that the
+        // drawing stays on two lines; the caret column follows the escaped text.
+        let mut line = String::with_capacity(self.input.len() + 2);
+        let mut col_start = 0;
+        let mut col_end = 0;
+        for (i, c) in self.input.char_indices() {
+            if i == self.span.start {
+                col_start = line.chars().count();
+            }
+            if i == self.span.end {
+                col_end = line.chars().count();
+            }
+            if c.is_control() {
+                line.extend(c.escape_debug());
+            } else {
+                line.push(c);
+            }
+        }
+        let total = line.chars().count();
+        if self.span.start >= self.input.len() {
+            col_start = total;
+        }
+        if self.span.end >= self.input.len() {
+            col_end = total;
+        }
+        let width = col_end.saturating_sub(col_start).max(1);
+        write!(
+            f,
+            "\n  {line}\n  {}{}",
+            " ".repeat(col_start),
+            "^".repeat(width)
+        )
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The fault behind an [`Error`].
+///
+/// Messages are short and lowercase; [`Error`]'s `Display` adds what was found and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The grammar wanted something else at this position.
+    Expected {
+        /// What would have been accepted.
+        expected: Expected,
+    },
+    /// An ASCII control byte (NUL, `\x01`, ..., DEL) other than tab, CR and LF.
+    ///
+    /// Kubernetes' lexer silently stops at NUL; this crate rejects every control byte.
+    ControlCharacter {
+        /// The byte.
+        byte: u8,
+    },
+    /// The input is longer than [`Limits::max_input_len`](crate::Limits::max_input_len).
+    InputTooLong {
+        /// Length of the input in bytes.
+        len: usize,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// More requirements than [`Limits::max_requirements`](crate::Limits::max_requirements).
+    TooManyRequirements {
+        /// The limit in force.
+        limit: usize,
+    },
+    /// More values in one set than [`Limits::max_values`](crate::Limits::max_values).
+    TooManyValues {
+        /// The limit in force.
+        limit: usize,
+    },
+    /// A label key with more than one `/`.
+    KeyTooManySlashes,
+    /// A label key of the form `/name`.
+    KeyPrefixEmpty,
+    /// A label key prefix longer than 253 bytes.
+    KeyPrefixTooLong {
+        /// The prefix length in bytes.
+        len: usize,
+    },
+    /// A label key prefix that is not a lowercase DNS-1123 subdomain.
+    KeyPrefixInvalid,
+    /// An empty label key, or a key of the form `prefix/`.
+    KeyNameEmpty,
+    /// A label key name longer than 63 bytes.
+    KeyNameTooLong {
+        /// The name length in bytes.
+        len: usize,
+    },
+    /// A label key name with a byte outside `[A-Za-z0-9._-]`, or that does not start and end
+    /// with an alphanumeric.
+    KeyNameInvalid,
+    /// A label value longer than 63 bytes.
+    ValueTooLong {
+        /// The value length in bytes.
+        len: usize,
+    },
+    /// A non-empty label value with a byte outside `[A-Za-z0-9._-]`, or that does not start and
+    /// end with an alphanumeric.
+    ValueInvalid,
+    /// A `>` / `<` (Gt / Lt) threshold that is not a decimal int64.
+    NotAnInteger {
+        /// The operator.
+        operator: Operator,
+    },
+    /// The operator got the wrong number of values (`In` with none, `Exists` with some, `Gt`
+    /// with two, ...).
+    ValueCount {
+        /// The operator.
+        operator: Operator,
+        /// How many values it got.
+        found: usize,
+    },
+    /// A node selector `matchFields` entry without exactly one value.
+    FieldValueCount {
+        /// How many values it had.
+        found: usize,
+    },
+    /// A structured selector names an operator that is not allowed there (operators are
+    /// case-sensitive).
+    UnknownOperator {
+        /// The operators accepted at that place.
+        allowed: &'static [&'static str],
+    },
+    /// A `kubectl label` style edit would change a label without overwrite allowed; the input
+    /// is the key.
+    LabelExists {
+        /// The value the label has now.
+        current: Box<str>,
+    },
+    /// A selector cannot be written in the requested structured form.
+    NotExpressible {
+        /// What the target form lacks.
+        reason: &'static str,
+    },
+}
+
+/// What the parser expected where it failed; part of [`ErrorKind::Expected`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Expected {
+    /// At the start of the selector: a label key, `!` or the end of the input.
+    Requirement,
+    /// After a `,` between requirements.
+    RequirementAfterComma,
+    /// After `!`.
+    KeyAfterBang,
+    /// After a key: an operator, `,` or the end.
+    Operator {
+        /// The key that was read.
+        key: Box<str>,
+    },
+    /// After `=`, `==`, `!=`, `>` or `<`: a value, `,` or the end.
+    Value {
+        /// The operator that was read.
+        operator: Operator,
+    },
+    /// `(` after `in` / `notin`.
+    OpenParen {
+        /// `In` or `NotIn`.
+        operator: Operator,
+    },
+    /// Inside a value list: a value, `,` or `)`.
+    ListItem {
+        /// The key whose list this is.
+        key: Box<str>,
+    },
+    /// After a value inside a list: `,` or `)`.
+    CloseParen {
+        /// The key whose list this is.
+        key: Box<str>,
+    },
+    /// After a complete requirement: `,` or the end.
+    CommaOrEnd,
+    /// A `kubectl label` argument: `key=value` or `key-`.
+    LabelEdit,
+}
+
+impl fmt::Display for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expected::Requirement => f.write_str("expected a label key, '!' or end of input"),
+            Expected::RequirementAfterComma => f.write_str("expected a label key or '!' after ','"),
+            Expected::KeyAfterBang => f.write_str("expected a label key after '!'"),
+            Expected::Operator { key } => write!(
+                f,
+                "expected an operator (=, ==, !=, in, notin, >, <), ',' or end of input after key '{key}'"
+            ),
+            Expected::Value { operator } => write!(
+                f,
+                "expected a value, ',' or end of input after '{}'",
+                operator.as_str()
+            ),
+            Expected::OpenParen { operator } => {
+                write!(f, "expected '(' after '{}'", operator.as_str())
+            }
+            Expected::ListItem { key } => {
+                write!(
+                    f,
+                    "expected a value, ',' or ')' in the value list of '{key}'"
+                )
+            }
+            Expected::CloseParen { key } => {
+                write!(f, "expected ',' or ')' to close the value list of '{key}'")
+            }
+            Expected::CommaOrEnd => f.write_str("expected ',' or end of input"),
+            Expected::LabelEdit => f.write_str("expected 'key=value' or 'key-'"),
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::Expected { expected } => expected.fmt(f),
+            ErrorKind::ControlCharacter { byte } => {
+                write!(f, "control character 0x{byte:02x} is not allowed")
+            }
+            ErrorKind::InputTooLong { len, limit } => {
+                write!(f, "input of {len} bytes is longer than the limit of {limit}")
+            }
+            ErrorKind::TooManyRequirements { limit } => {
+                write!(f, "more than {limit} requirements")
+            }
+            ErrorKind::TooManyValues { limit } => write!(f, "more than {limit} values in one set"),
+            ErrorKind::KeyTooManySlashes => f.write_str("label key may contain at most one '/'"),
+            ErrorKind::KeyPrefixEmpty => f.write_str("label key prefix must not be empty"),
+            ErrorKind::KeyPrefixTooLong { len } => {
+                write!(f, "label key prefix longer than 253 bytes ({len})")
+            }
+            ErrorKind::KeyPrefixInvalid => f.write_str(
+                "label key prefix must be a lowercase DNS subdomain: [a-z0-9] labels, '-' inside, joined by single '.'",
+            ),
+            ErrorKind::KeyNameEmpty => f.write_str("label key name must not be empty"),
+            ErrorKind::KeyNameTooLong { len } => {
+                write!(f, "label key name longer than 63 bytes ({len})")
+            }
+            ErrorKind::KeyNameInvalid => f.write_str(
+                "label key name must be [A-Za-z0-9], '-', '_' or '.', starting and ending alphanumeric",
+            ),
+            ErrorKind::ValueTooLong { len } => {
+                write!(f, "label value longer than 63 bytes ({len})")
+            }
+            ErrorKind::ValueInvalid => f.write_str(
+                "label value must be empty or [A-Za-z0-9], '-', '_' or '.', starting and ending alphanumeric",
+            ),
+            ErrorKind::NotAnInteger { operator } => write!(
+                f,
+                "'{}' needs a decimal integer value in the int64 range",
+                operator.as_str()
+            ),
+            ErrorKind::ValueCount { operator, found } => {
+                let want = match operator {
+                    Operator::In | Operator::NotIn => "at least one value",
+                    Operator::Exists | Operator::DoesNotExist => "no values",
+                    _ => "exactly one value",
+                };
+                write!(
+                    f,
+                    "'{}' takes {want}, found {found}",
+                    operator.structured_name()
+                )
+            }
+            ErrorKind::FieldValueCount { found } => {
+                write!(f, "a matchFields entry takes exactly one value, found {found}")
+            }
+            ErrorKind::UnknownOperator { allowed } => {
+                write!(f, "not a valid operator here (expected ")?;
+                for (i, a) in allowed.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(if i + 1 == allowed.len() { " or " } else { ", " })?;
+                    }
+                    f.write_str(a)?;
+                }
+                f.write_str(")")
+            }
+            ErrorKind::LabelExists { current } => write!(
+                f,
+                "label already has the value '{current}' and overwriting was not allowed"
+            ),
+            ErrorKind::NotExpressible { reason } => {
+                write!(f, "cannot be written as a structured selector: {reason}")
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Kubernetes label selectors, exact and fast.
+//!
+//! `label-selector` parses selector strings (`kubectl -l 'app=web,env in (prod),!gpu'`) and
+//! structured selectors (`matchLabels` / `matchExpressions`, node selector terms) into one
+//! validated model, prints it back in Kubernetes' canonical form, and matches it against label
+//! sets with Kubernetes' exact semantics.
+//!
+//! # Pipeline
+//!
+//! ```text
+//! "env in (prod),!gpu" --syntax::parse--> Ast (spans) --validate--> Selector --matches--> bool
+//! LabelSelector / NodeSelector (serde) -----------------convert---^
+//! ```
+//!
+//! # Example
+//!
+//! ```
+//! use label_selector::{LabelSet, Selector};
+//!
+//! let selector: Selector = "app=web, env in (prod,staging), !gpu".parse()?;
+//! assert_eq!(selector.to_string(), "app=web,env in (prod,staging),!gpu");
+//!
+//! let pod = LabelSet::from_pairs([("app", "web"), ("env", "prod"), ("tier", "frontend")])?;
+//! assert!(selector.matches(&pod));
+//!
+//! let err = Selector::parse("app=web,,env=prod").unwrap_err();
+//! assert_eq!(err.message(), "expected a label key or '!' after ',', found ','");
+//! # Ok::<(), label_selector::Error>(())
+//! ```
+//!
+//! # Grammar
+//!
+//! ```text
+//! selector    := <empty> | requirement ( "," requirement )*
+//! requirement := "!" KEY                                 (DoesNotExist)
+//!              | KEY                                     (Exists)
+//!              | KEY ( "=" | "==" | "!=" | ">" | "<" ) [ VALUE ]   (no VALUE means "")
+//!              | KEY ( "in" | "notin" ) "(" [ VALUE ] ( "," [ VALUE ] )* ")"
+//! ```
+//! Whitespace (space, tab, CR, LF) may stand between tokens. `in` / `notin` are lower-case
+//! keywords only in operator position; elsewhere they are ordinary keys and values. Empty slots
+//! in a list are the empty value: `(a,)` is {"", "a"}, `()` is {""}.
+//!
+//! # What each operator does when the key is missing
+//!
+//! | operator | key absent | key present with value `v` |
+//! |---|---|---|
+//! | `=` `==` `in` | false | `v` is one of the values |
+//! | `!=` `notin` | **true** | `v` is none of the values |
+//! | `k` (exists) | false | true, even for `""` |
+//! | `!k` | true | false, even for `""` |
+//! | `>` `<` | false | `v` parses as an int64 (`+5`, `007`) and compares; otherwise false |
+//!
+//! # Everything and nothing
+//!
+//! [`Selector::everything`] (the empty string, `{}`) matches every object;
+//! [`Selector::nothing`] (a nil structured selector) matches none. They are distinct values, and
+//! which one an empty selector means depends on the consumer (a Service's empty selector selects
+//! nothing, a PDB v1's everything in its namespace); the caller chooses.
+//!
+//! # Limits
+//!
+//! [`Limits`] bounds input length (256 KiB), requirements (1 024) and values per set (4 096) by
+//! default; breaking a limit is a typed error. Keys are at most 253 + 1 + 63 bytes and values 63,
+//! as in Kubernetes.
+//!
+//! # Errors
+//!
+//! Every failure is an [`Error`]: an [`ErrorKind`], the byte span of the fault, the input, and
+//! for structured selectors the field path. Its `Display` draws the input with carets under the
+//! fault. Nothing panics on bad input.
+//!
+//! # Features
+//!
+//! No optional features yet.
+
+mod error;
+pub mod k8s;
+pub mod selector;
+pub mod syntax;
+
+pub use error::{Error, ErrorKind, Expected};
+pub use k8s::{
+    LabelSelector, LabelSelectorRequirement, NodeSelector, NodeSelectorMatcher,
+    NodeSelectorRequirement, NodeSelectorTerm,
+};
+pub use selector::{
+    LabelEdit, LabelSet, Labels, Operator, Requirement, Selector, validate_label_key,
+    validate_label_value,
+};
+pub use syntax::Limits;

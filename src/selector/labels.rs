@@ -1,0 +1,346 @@
+//! Label sources: the [`Labels`] trait and the compact [`LabelSet`].
+
+use std::borrow::Borrow;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::hash::{BuildHasher, Hash};
+
+use smallvec::SmallVec;
+
+use super::validate::{key_fault, value_fault};
+use crate::error::{Error, ErrorKind, Expected};
+
+/// Anything that maps label keys to values: what a selector is matched against.
+///
+/// Implemented for `BTreeMap` and `HashMap` with string keys and values (what serde and
+/// k8s-openapi give you), for [`LabelSet`], and for references to those.
+///
+/// # Examples
+///
+/// ```
+/// use std::collections::HashMap;
+/// use label_selector::{Labels, Selector};
+///
+/// let pod: HashMap<String, String> = [("app".to_string(), "web".to_string())].into();
+/// assert_eq!(pod.get_label("app"), Some("web"));
+/// assert!(Selector::parse("app=web,!gpu")?.matches(&pod));
+/// # Ok::<(), label_selector::Error>(())
+/// ```
+pub trait Labels {
+    /// The value of `key`, or `None` when the key is absent.
+    fn get_label(&self, key: &str) -> Option<&str>;
+
+    /// The labels sorted by key in byte order, when the source keeps them that way; lets a
+    /// selector walk both sorted lists at once instead of looking up each key.
+    fn sorted_pairs(&self) -> Option<&[(Box<str>, Box<str>)]> {
+        None
+    }
+}
+
+impl<T: Labels + ?Sized> Labels for &T {
+    #[inline]
+    fn get_label(&self, key: &str) -> Option<&str> {
+        (**self).get_label(key)
+    }
+
+    #[inline]
+    fn sorted_pairs(&self) -> Option<&[(Box<str>, Box<str>)]> {
+        (**self).sorted_pairs()
+    }
+}
+
+impl<K, V> Labels for BTreeMap<K, V>
+where
+    K: Borrow<str> + Ord,
+    V: AsRef<str>,
+{
+    #[inline]
+    fn get_label(&self, key: &str) -> Option<&str> {
+        self.get(key).map(AsRef::as_ref)
+    }
+}
+
+impl<K, V, S> Labels for HashMap<K, V, S>
+where
+    K: Borrow<str> + Eq + Hash,
+    V: AsRef<str>,
+    S: BuildHasher,
+{
+    #[inline]
+    fn get_label(&self, key: &str) -> Option<&str> {
+        self.get(key).map(AsRef::as_ref)
+    }
+}
+
+/// A validated label set, kept sorted by key in a small vector (eight labels inline, no heap
+/// for the vector itself): compact and fast to match.
+///
+/// Built from pairs (the last value of a repeated key wins, as in a map) and edited like
+/// `kubectl label`: [`insert`](LabelSet::insert), [`remove`](LabelSet::remove) and
+/// [`apply`](LabelSet::apply) of [`LabelEdit`]s such as `tier=db` and `gpu-`.
+///
+/// # Examples
+///
+/// ```
+/// use label_selector::{LabelEdit, LabelSet, Selector};
+///
+/// let mut pod = LabelSet::from_pairs([("app", "web"), ("env", "prod")])?;
+/// let edits = LabelEdit::parse_all(["tier=db", "env-"])?;
+/// pod.apply(&edits, false)?;
+/// assert_eq!(pod.to_string(), "app=web,tier=db");
+/// assert!(Selector::parse("app=web,!env")?.matches(&pod));
+/// # Ok::<(), label_selector::Error>(())
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LabelSet {
+    pairs: SmallVec<[(Box<str>, Box<str>); 8]>,
+}
+
+fn check_pair(key: &str, value: &str) -> Result<(), Error> {
+    key_fault(key).map_err(|(k, s)| Error::new(k, s, key).at_path("key"))?;
+    value_fault(value).map_err(|(k, s)| Error::new(k, s, value).at_path(format!("[{key}]")))
+}
+
+impl LabelSet {
+    /// An empty set.
+    pub fn new() -> LabelSet {
+        LabelSet::default()
+    }
+
+    /// Builds a set from key/value pairs; for a repeated key the last value wins.
+    ///
+    /// # Errors
+    ///
+    /// The first invalid key (`"-a"`, path `key`) or value (`"a b"`, path `[key]`).
+    pub fn from_pairs<I, K, V>(pairs: I) -> Result<LabelSet, Error>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let mut set = LabelSet::new();
+        for (k, v) in pairs {
+            set.insert(k.as_ref(), v.as_ref())?;
+        }
+        Ok(set)
+    }
+
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        self.pairs.binary_search_by(|(k, _)| (**k).cmp(key))
+    }
+
+    /// The value of `key`.
+    #[inline]
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.position(key).ok().map(|i| &*self.pairs[i].1)
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_ok()
+    }
+
+    /// The number of labels.
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// Whether there are no labels.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// The labels in key order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
+        self.pairs.iter().map(|(k, v)| (&**k, &**v))
+    }
+
+    /// Sets `key` to `value`, overwriting; returns the previous value.
+    ///
+    /// # Errors
+    ///
+    /// An invalid key or value; the set is then unchanged.
+    pub fn insert(&mut self, key: &str, value: &str) -> Result<Option<Box<str>>, Error> {
+        check_pair(key, value)?;
+        Ok(match self.position(key) {
+            Ok(i) => Some(std::mem::replace(&mut self.pairs[i].1, value.into())),
+            Err(i) => {
+                self.pairs.insert(i, (key.into(), value.into()));
+                None
+            }
+        })
+    }
+
+    /// Removes `key`; returns its value if it was present.
+    pub fn remove(&mut self, key: &str) -> Option<Box<str>> {
+        self.position(key).ok().map(|i| self.pairs.remove(i).1)
+    }
+
+    /// Applies `kubectl label` edits all or nothing: with `overwrite` false, setting a key that
+    /// already has a different value is refused (as `kubectl label` without `--overwrite`);
+    /// removing an absent key is not an error.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::LabelExists`] naming the key; the set is then unchanged.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use label_selector::{ErrorKind, LabelEdit, LabelSet};
+    ///
+    /// let mut pod = LabelSet::from_pairs([("app", "web")])?;
+    /// let edit = LabelEdit::parse_all(["app=api"])?;
+    /// let err = pod.apply(&edit, false).unwrap_err();
+    /// assert!(matches!(err.kind(), ErrorKind::LabelExists { .. }));
+    /// pod.apply(&edit, true)?;
+    /// assert_eq!(pod.get("app"), Some("api"));
+    /// # Ok::<(), label_selector::Error>(())
+    /// ```
+    pub fn apply(&mut self, edits: &[LabelEdit], overwrite: bool) -> Result<(), Error> {
+        if !overwrite {
+            for e in edits {
+                if let LabelEdit::Set { key, value } = e
+                    && let Some(current) = self.get(key)
+                    && current != &**value
+                {
+                    return Err(Error::new(
+                        ErrorKind::LabelExists {
+                            current: current.into(),
+                        },
+                        0..key.len(),
+                        key,
+                    ));
+                }
+            }
+        }
+        for e in edits {
+            match e {
+                // Edits were validated when they were built.
+                LabelEdit::Set { key, value } => match self.position(key) {
+                    Ok(i) => self.pairs[i].1 = value.clone(),
+                    Err(i) => self.pairs.insert(i, (key.clone(), value.clone())),
+                },
+                LabelEdit::Remove { key } => {
+                    self.remove(key);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Labels for LabelSet {
+    #[inline]
+    fn get_label(&self, key: &str) -> Option<&str> {
+        self.get(key)
+    }
+
+    #[inline]
+    fn sorted_pairs(&self) -> Option<&[(Box<str>, Box<str>)]> {
+        Some(&self.pairs)
+    }
+}
+
+/// Prints `k=v` pairs joined by `,` in key order, as `kubectl --show-labels` does; an empty set
+/// prints as `<none>`.
+impl fmt::Display for LabelSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.pairs.is_empty() {
+            return f.write_str("<none>");
+        }
+        for (i, (k, v)) in self.pairs.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            write!(f, "{k}={v}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for LabelSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+/// One `kubectl label` argument: `key=value` sets, `key-` removes.
+///
+/// # Examples
+///
+/// ```
+/// use label_selector::LabelEdit;
+///
+/// assert_eq!(
+///     LabelEdit::parse("tier=db")?,
+///     LabelEdit::Set { key: "tier".into(), value: "db".into() }
+/// );
+/// assert_eq!(LabelEdit::parse("gpu-")?, LabelEdit::Remove { key: "gpu".into() });
+/// assert!(LabelEdit::parse("tier").is_err());
+/// # Ok::<(), label_selector::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LabelEdit {
+    /// `key=value`.
+    Set {
+        /// The key.
+        key: Box<str>,
+        /// The value.
+        value: Box<str>,
+    },
+    /// `key-`.
+    Remove {
+        /// The key.
+        key: Box<str>,
+    },
+}
+
+impl LabelEdit {
+    /// Parses one argument.
+    ///
+    /// # Errors
+    ///
+    /// [`Expected::LabelEdit`] for `"tier"` (neither `=` nor a trailing `-`), and the key and
+    /// value errors of [`validate_label_key`](crate::validate_label_key) and
+    /// [`validate_label_value`](crate::validate_label_value), positioned in the argument.
+    pub fn parse(arg: &str) -> Result<LabelEdit, Error> {
+        let at = |(k, s): (ErrorKind, std::ops::Range<usize>), off: usize| {
+            Error::new(k, s.start + off..s.end + off, arg)
+        };
+        if let Some((key, value)) = arg.split_once('=') {
+            key_fault(key).map_err(|f| at(f, 0))?;
+            value_fault(value).map_err(|f| at(f, key.len() + 1))?;
+            return Ok(LabelEdit::Set {
+                key: key.into(),
+                value: value.into(),
+            });
+        }
+        if let Some(key) = arg.strip_suffix('-') {
+            key_fault(key).map_err(|f| at(f, 0))?;
+            return Ok(LabelEdit::Remove { key: key.into() });
+        }
+        Err(Error::new(
+            ErrorKind::Expected {
+                expected: Expected::LabelEdit,
+            },
+            arg.len()..arg.len(),
+            arg,
+        ))
+    }
+
+    /// Parses several arguments.
+    ///
+    /// # Errors
+    ///
+    /// The first argument's error, as [`LabelEdit::parse`].
+    pub fn parse_all<I>(args: I) -> Result<Vec<LabelEdit>, Error>
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        args.into_iter()
+            .map(|a| LabelEdit::parse(a.as_ref()))
+            .collect()
+    }
+}

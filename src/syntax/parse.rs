@@ -1,0 +1,453 @@
+//! The nom grammar of selector strings (Kubernetes `labels.Parse`, 1.35 behaviour).
+//!
+//! Lexing follows Go's lexer byte for byte: whitespace is only space, tab, CR and LF; the special
+//! bytes `= ! ( ) , > <` form the tokens `=`, `==`, `!`, `!=`, `(`, `)`, `,`, `>`, `<` by longest
+//! match; every other run of bytes is one identifier, and `in` / `notin` are keywords only where
+//! an operator is expected. The grammar is LL(1) over those tokens, so each failure points at
+//! the token where the input went wrong.
+
+use std::ops::Range;
+
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_while1};
+use nom::character::complete::multispace0;
+use nom::combinator::{eof, map, value};
+use nom::{IResult, Parser};
+use smallvec::SmallVec;
+
+use super::ast::{Ast, AstRequirement, AstValue};
+use super::limits::Limits;
+use crate::error::{Error, ErrorKind, Expected};
+use crate::selector::Operator;
+
+/// One lexical token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tok<'a> {
+    End,
+    Ident(&'a str),
+    Bang,
+    Eq,
+    DoubleEq,
+    NotEq,
+    Gt,
+    Lt,
+    Open,
+    Close,
+    Comma,
+}
+
+fn is_special(c: char) -> bool {
+    matches!(c, '=' | '!' | '(' | ')' | ',' | '>' | '<')
+}
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// A token at the start of `i` (no whitespace skipping). Never fails: every byte that is not
+/// whitespace starts a token, and the empty input is `End`.
+fn raw_token(i: &str) -> IResult<&str, Tok<'_>> {
+    alt((
+        value(Tok::DoubleEq, tag("==")),
+        value(Tok::NotEq, tag("!=")),
+        value(Tok::Eq, tag("=")),
+        value(Tok::Bang, tag("!")),
+        value(Tok::Open, tag("(")),
+        value(Tok::Close, tag(")")),
+        value(Tok::Comma, tag(",")),
+        value(Tok::Gt, tag(">")),
+        value(Tok::Lt, tag("<")),
+        map(
+            take_while1(|c: char| !is_special(c) && !is_space(c)),
+            Tok::Ident,
+        ),
+        value(Tok::End, eof),
+    ))
+    .parse_complete(i)
+}
+
+/// A token after optional whitespace, with its byte span in the whole input.
+#[derive(Clone, Copy, Debug)]
+struct Lexed<'a> {
+    tok: Tok<'a>,
+    start: usize,
+    end: usize,
+    /// The input after the token.
+    rest: &'a str,
+}
+
+impl Lexed<'_> {
+    fn span(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// The cursor of the recursive descent: the whole input (for offsets) and the unread rest.
+struct Cursor<'a> {
+    input: &'a str,
+    rest: &'a str,
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Lexed<'a> {
+        let after_ws = preceded_ws(self.rest);
+        let start = self.input.len() - after_ws.len();
+        // raw_token cannot fail on any &str; fall back to End defensively.
+        let (rest, tok) = raw_token(after_ws).unwrap_or((after_ws, Tok::End));
+        Lexed {
+            tok,
+            start,
+            end: self.input.len() - rest.len(),
+            rest,
+        }
+    }
+
+    fn bump(&mut self, lexed: &Lexed<'a>) {
+        self.rest = lexed.rest;
+    }
+
+    fn next(&mut self) -> Lexed<'a> {
+        let l = self.peek();
+        self.bump(&l);
+        l
+    }
+
+    fn offset(&self) -> usize {
+        self.input.len() - self.rest.len()
+    }
+
+    fn expected(&self, at: &Lexed<'a>, expected: Expected) -> Box<Failure<'a>> {
+        Failure::syntax(Error::new(
+            ErrorKind::Expected { expected },
+            at.span(),
+            self.input,
+        ))
+    }
+}
+
+fn preceded_ws(i: &str) -> &str {
+    match multispace0::<&str, nom::error::Error<&str>>(i) {
+        Ok((rest, _)) => rest,
+        Err(_) => i,
+    }
+}
+
+/// A failed parse, with what was read before the failure so that the caller can report an
+/// earlier invalid key or value first, as Kubernetes does (it validates each key as soon as it
+/// is read and each requirement's values as soon as they are complete).
+#[derive(Debug)]
+pub(crate) struct Failure<'a> {
+    pub(crate) error: Error,
+    /// The requirements completed before the failure.
+    pub(crate) partial: Vec<AstRequirement<'a>>,
+    /// The key of the requirement that failed, when it was read.
+    pub(crate) pending_key: Option<(&'a str, Range<usize>)>,
+}
+
+impl<'a> Failure<'a> {
+    fn syntax(error: Error) -> Box<Failure<'a>> {
+        Box::new(Failure {
+            error,
+            partial: Vec::new(),
+            pending_key: None,
+        })
+    }
+}
+
+/// Rejects control bytes other than tab, CR and LF, and input over the length limit.
+fn precheck(input: &str, limits: &Limits) -> Result<(), Error> {
+    if input.len() > limits.max_input_len {
+        let start = limits.max_input_len.min(input.len());
+        // Point at the first byte beyond the limit, on a char boundary.
+        let start = (start..=input.len())
+            .find(|&i| input.is_char_boundary(i))
+            .unwrap_or(input.len());
+        return Err(Error::new(
+            ErrorKind::InputTooLong {
+                len: input.len(),
+                limit: limits.max_input_len,
+            },
+            start..input.len(),
+            input,
+        ));
+    }
+    if let Some(pos) = input
+        .bytes()
+        .position(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f)
+    {
+        return Err(Error::new(
+            ErrorKind::ControlCharacter {
+                byte: input.as_bytes()[pos],
+            },
+            pos..pos + 1,
+            input,
+        ));
+    }
+    Ok(())
+}
+
+/// Parses a selector string into its syntax tree, checking the grammar and the limits but not
+/// the keys and values (see [`Selector::parse`](crate::Selector::parse) for the whole job).
+///
+/// # Errors
+///
+/// [`ErrorKind::Expected`] with the span of the offending token (`"a,"`, `"x in a"`, `"!a=b"`),
+/// [`ErrorKind::ControlCharacter`] (`"a\0"`), and the limit kinds of [`Limits`].
+///
+/// # Examples
+///
+/// ```
+/// use label_selector::syntax;
+///
+/// let ast = syntax::parse("x in (b,,a), y", &Default::default()).unwrap();
+/// let values: Vec<&str> = ast.requirements()[0].values().iter().map(|v| v.text()).collect();
+/// assert_eq!(values, ["b", "", "a"]);
+///
+/// let err = syntax::parse("x in a", &Default::default()).unwrap_err();
+/// assert_eq!(err.message(), "expected '(' after 'in', found 'a'");
+/// ```
+pub fn parse<'a>(input: &'a str, limits: &Limits) -> Result<Ast<'a>, Error> {
+    parse_partial(input, limits).map_err(|f| f.error)
+}
+
+/// [`parse`], keeping what was read before a failure.
+pub(crate) fn parse_partial<'a>(
+    input: &'a str,
+    limits: &Limits,
+) -> Result<Ast<'a>, Box<Failure<'a>>> {
+    precheck(input, limits).map_err(Failure::syntax)?;
+    let mut cur = Cursor { input, rest: input };
+    let mut requirements: Vec<AstRequirement<'a>> = Vec::new();
+    let first = cur.peek();
+    match first.tok {
+        Tok::End => {
+            return Ok(Ast {
+                input,
+                requirements,
+            });
+        }
+        Tok::Ident(_) | Tok::Bang => {}
+        _ => return Err(cur.expected(&first, Expected::Requirement)),
+    }
+    loop {
+        let req = match requirement(&mut cur, limits) {
+            Ok(r) => r,
+            Err(mut f) => {
+                f.partial = requirements;
+                return Err(f);
+            }
+        };
+        if requirements.len() == limits.max_requirements {
+            let mut f = Failure::syntax(Error::new(
+                ErrorKind::TooManyRequirements {
+                    limit: limits.max_requirements,
+                },
+                req.span.clone(),
+                input,
+            ));
+            f.partial = requirements;
+            return Err(f);
+        }
+        requirements.push(req);
+        let next = cur.next();
+        let err = match next.tok {
+            Tok::End => {
+                return Ok(Ast {
+                    input,
+                    requirements,
+                });
+            }
+            Tok::Comma => {
+                let after = cur.peek();
+                match after.tok {
+                    Tok::Ident(_) | Tok::Bang => continue,
+                    _ => cur.expected(&after, Expected::RequirementAfterComma),
+                }
+            }
+            _ => cur.expected(&next, Expected::CommaOrEnd),
+        };
+        let mut f = err;
+        f.partial = requirements;
+        return Err(f);
+    }
+}
+
+/// `!KEY`, `KEY`, `KEY op [VALUE]` or `KEY (in|notin) ( list )`. The cursor is at `!` or an
+/// identifier.
+fn requirement<'a>(
+    cur: &mut Cursor<'a>,
+    limits: &Limits,
+) -> Result<AstRequirement<'a>, Box<Failure<'a>>> {
+    let first = cur.next();
+    let start = first.start;
+    let (key, key_span, bang) = match first.tok {
+        Tok::Ident(k) => (k, first.span(), false),
+        Tok::Bang => {
+            let k = cur.next();
+            match k.tok {
+                Tok::Ident(s) => (s, k.span(), true),
+                _ => return Err(cur.expected(&k, Expected::KeyAfterBang)),
+            }
+        }
+        _ => return Err(cur.expected(&first, Expected::Requirement)),
+    };
+    let with_key = |mut f: Box<Failure<'a>>| {
+        f.pending_key = Some((key, key_span.clone()));
+        f
+    };
+    let look = cur.peek();
+    if bang || matches!(look.tok, Tok::End | Tok::Comma) {
+        // `!key` is complete here; whatever follows is the caller's business (`!a=b` fails there
+        // with "expected ',' or end of input", as in Kubernetes).
+        let end = key_span.end;
+        return Ok(AstRequirement {
+            span: start..end,
+            key,
+            key_span: key_span.clone(),
+            operator: if bang {
+                Operator::DoesNotExist
+            } else {
+                Operator::Exists
+            },
+            operator_span: if bang { start..start + 1 } else { end..end },
+            values: SmallVec::new(),
+        });
+    }
+    let op_tok = cur.next();
+    let operator = match op_tok.tok {
+        Tok::Eq => Operator::Equals,
+        Tok::DoubleEq => Operator::DoubleEquals,
+        Tok::NotEq => Operator::NotEquals,
+        Tok::Gt => Operator::GreaterThan,
+        Tok::Lt => Operator::LessThan,
+        Tok::Ident("in") => Operator::In,
+        Tok::Ident("notin") => Operator::NotIn,
+        _ => {
+            return Err(with_key(
+                cur.expected(&op_tok, Expected::Operator { key: key.into() }),
+            ));
+        }
+    };
+    let mut values: SmallVec<[AstValue<'a>; 2]> = SmallVec::new();
+    match operator {
+        Operator::In | Operator::NotIn => {
+            value_list(cur, key, operator, &mut values, limits).map_err(with_key)?
+        }
+        _ => {
+            let v = cur.peek();
+            match v.tok {
+                Tok::End | Tok::Comma => values.push(AstValue {
+                    text: "",
+                    span: v.start..v.start,
+                }),
+                Tok::Ident(text) => {
+                    cur.bump(&v);
+                    values.push(AstValue {
+                        text,
+                        span: v.span(),
+                    });
+                }
+                _ => return Err(with_key(cur.expected(&v, Expected::Value { operator }))),
+            }
+        }
+    }
+    let end = match operator {
+        Operator::In | Operator::NotIn => cur.offset(),
+        _ => values
+            .last()
+            .map(|v| v.span.end)
+            .unwrap_or(op_tok.end)
+            .max(op_tok.end),
+    };
+    Ok(AstRequirement {
+        span: start..end,
+        key,
+        key_span,
+        operator,
+        operator_span: op_tok.span(),
+        values,
+    })
+}
+
+/// `( slot ( , slot )* )` where a slot is a value or empty; empty slots are "".
+fn value_list<'a>(
+    cur: &mut Cursor<'a>,
+    key: &'a str,
+    operator: Operator,
+    values: &mut SmallVec<[AstValue<'a>; 2]>,
+    limits: &Limits,
+) -> Result<(), Box<Failure<'a>>> {
+    let open = cur.next();
+    if open.tok != Tok::Open {
+        return Err(cur.expected(&open, Expected::OpenParen { operator }));
+    }
+    loop {
+        // At the start of a slot: a value, or an empty slot closed by ',' or ')'.
+        let t = cur.next();
+        let (slot, after) = match t.tok {
+            Tok::Ident(text) => {
+                let slot = AstValue {
+                    text,
+                    span: t.span(),
+                };
+                let after = cur.next();
+                match after.tok {
+                    Tok::Comma | Tok::Close => (slot, after),
+                    _ => {
+                        return Err(cur.expected(&after, Expected::CloseParen { key: key.into() }));
+                    }
+                }
+            }
+            Tok::Comma | Tok::Close => (
+                AstValue {
+                    text: "",
+                    span: t.start..t.start,
+                },
+                t,
+            ),
+            _ => return Err(cur.expected(&t, Expected::ListItem { key: key.into() })),
+        };
+        if values.len() == limits.max_values {
+            return Err(Failure::syntax(Error::new(
+                ErrorKind::TooManyValues {
+                    limit: limits.max_values,
+                },
+                slot.span.start..after.end,
+                cur.input,
+            )));
+        }
+        values.push(slot);
+        if after.tok == Tok::Close {
+            return Ok(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<Tok<'_>> {
+        let mut c = Cursor { input: s, rest: s };
+        let mut out = Vec::new();
+        loop {
+            let t = c.next();
+            out.push(t.tok);
+            if t.tok == Tok::End {
+                return out;
+            }
+        }
+    }
+
+    #[test]
+    fn lexer_takes_longest_special_tokens() {
+        use Tok::*;
+        assert_eq!(toks("==="), [DoubleEq, Eq, End]);
+        assert_eq!(toks(">="), [Gt, Eq, End]);
+        assert_eq!(toks("!=="), [NotEq, Eq, End]);
+        assert_eq!(toks("<>"), [Lt, Gt, End]);
+        assert_eq!(toks("=!"), [Eq, Bang, End]);
+        assert_eq!(toks(" a|b \t\r\n( )"), [Ident("a|b"), Open, Close, End]);
+        assert_eq!(toks("x\u{b}y"), [Ident("x\u{b}y"), End]);
+    }
+}
