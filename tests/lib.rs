@@ -1,1 +1,9 @@
-//! Integration tests.
+//! Integration tests: one binary, a module per capability, data in `tests/data/`.
+
+mod util;
+
+mod labels;
+mod matching;
+mod parse;
+mod props;
+mod structured;

@@ -91,7 +91,7 @@ impl Requirement {
             match field {
                 Field::Key(k) => Error::new(kind, span, &k).at_path("key"),
                 Field::Value(i, v) => Error::new(kind, span, &v).at_path(format!("values[{i}]")),
-                Field::Operator(text) => Error::new(kind, 0..text.len(), &text).at_path("operator"),
+                Field::Count(text) => Error::new(kind, 0..text.len(), &text).at_path("values"),
             }
         })
     }
@@ -117,7 +117,7 @@ impl Requirement {
                     },
                     0..text.len(),
                 ),
-                Field::Operator(text),
+                Field::Count(text),
             ));
         }
         for (i, v) in values.iter().enumerate() {
@@ -158,7 +158,7 @@ impl Requirement {
                 let base = match field {
                     Field::Key(_) => spans.key.start,
                     Field::Value(i, _) => (spans.values)(i).start,
-                    Field::Operator(_) => {
+                    Field::Count(_) => {
                         return Error::new(kind, spans.operator.clone(), input);
                     }
                 };
@@ -242,5 +242,6 @@ impl Requirement {
 pub(crate) enum Field {
     Key(String),
     Value(usize, String),
-    Operator(String),
+    /// The operator got the wrong number of values; holds the operator's name.
+    Count(String),
 }

@@ -1,0 +1,244 @@
+//! Laws, checked on generated input: round trips, generated selectors parse, no panics, and
+//! `matches` agrees with a deliberately simple second evaluator.
+
+use std::collections::BTreeMap;
+
+use label_selector::{LabelSet, Operator, Selector};
+use proptest::prelude::*;
+
+const KEYS: &[&str] = &["a", "b", "app", "in", "notin", "x.io/y", "B", "a-b"];
+/// Values valid in selectors (label values).
+const VALUES: &[&str] = &[
+    "",
+    "a",
+    "b",
+    "in",
+    "1",
+    "07",
+    "10",
+    "9223372036854775807",
+    "Web",
+];
+/// Values an unvalidated label map may hold, including ones Gt/Lt must treat leniently.
+const LABEL_VALUES: &[&str] = &[
+    "",
+    "a",
+    "b",
+    "in",
+    "1",
+    "07",
+    "10",
+    "+5",
+    "-3",
+    " 5",
+    "1.5",
+    "9223372036854775808",
+    "Web",
+    "\u{663}",
+];
+
+/// A requirement as the generator sees it: key, operator, values.
+type Spec = (String, Operator, Vec<String>);
+
+fn op_strategy() -> impl Strategy<Value = Operator> {
+    prop_oneof![
+        Just(Operator::Equals),
+        Just(Operator::DoubleEquals),
+        Just(Operator::NotEquals),
+        Just(Operator::In),
+        Just(Operator::NotIn),
+        Just(Operator::Exists),
+        Just(Operator::DoesNotExist),
+        Just(Operator::GreaterThan),
+        Just(Operator::LessThan),
+    ]
+}
+
+fn spec_strategy() -> impl Strategy<Value = Spec> {
+    (
+        prop::sample::select(KEYS),
+        op_strategy(),
+        prop::collection::vec(prop::sample::select(VALUES), 1..4),
+        prop::sample::select(&["0", "5", "007", "10", "9223372036854775807"][..]),
+    )
+        .prop_map(|(k, op, vals, num)| {
+            let values = match op {
+                Operator::In | Operator::NotIn => vals.iter().map(|s| s.to_string()).collect(),
+                Operator::Exists | Operator::DoesNotExist => vec![],
+                Operator::GreaterThan | Operator::LessThan => vec![num.to_string()],
+                _ => vec![vals[0].to_string()],
+            };
+            (k.to_string(), op, values)
+        })
+}
+
+fn ws() -> impl Strategy<Value = String> {
+    prop::sample::select(&["", " ", "  ", "\t", "\n", " \r\n "][..]).prop_map(str::to_string)
+}
+
+/// Writes a spec as a selector string, with generated whitespace around tokens.
+fn write_spec(spec: &Spec, w: &[String]) -> String {
+    let (k, op, vals) = spec;
+    let w = |i: usize| w[i % w.len()].as_str();
+    match op {
+        Operator::Exists => format!("{}{k}{}", w(0), w(1)),
+        Operator::DoesNotExist => format!("{}!{}{k}{}", w(0), w(1), w(2)),
+        Operator::In | Operator::NotIn => {
+            let list: Vec<String> = vals
+                .iter()
+                .map(|v| format!("{}{v}{}", w(3), w(4)))
+                .collect();
+            // A keyword needs whitespace between it and the key.
+            format!(
+                "{}{k} {}{}({}){}",
+                w(0),
+                op.as_str(),
+                w(2),
+                list.join(","),
+                w(5)
+            )
+        }
+        _ => format!(
+            "{}{k}{}{}{}{}{}",
+            w(0),
+            w(1),
+            op.as_str(),
+            w(2),
+            vals[0],
+            w(3)
+        ),
+    }
+}
+
+/// The second evaluator: written from the semantics table, sharing no code with the crate.
+fn simple_matches(specs: &[Spec], labels: &BTreeMap<String, String>) -> bool {
+    fn int(s: &str) -> Option<i128> {
+        let (neg, digits) = match s.as_bytes().first() {
+            Some(b'+') => (false, &s[1..]),
+            Some(b'-') => (true, &s[1..]),
+            _ => (false, s),
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let mut n: i128 = 0;
+        for b in digits.bytes() {
+            n = n * 10 + i128::from(b - b'0');
+            if n > 1 << 64 {
+                return None;
+            }
+        }
+        let n = if neg { -n } else { n };
+        (i128::from(i64::MIN)..=i128::from(i64::MAX))
+            .contains(&n)
+            .then_some(n)
+    }
+    specs.iter().all(|(k, op, vals)| {
+        let v = labels.get(k);
+        match op {
+            Operator::Equals | Operator::DoubleEquals | Operator::In => {
+                v.is_some_and(|v| vals.contains(v))
+            }
+            Operator::NotEquals | Operator::NotIn => v.is_none_or(|v| !vals.contains(v)),
+            Operator::Exists => v.is_some(),
+            Operator::DoesNotExist => v.is_none(),
+            Operator::GreaterThan => v
+                .and_then(|v| int(v))
+                .is_some_and(|n| n > int(&vals[0]).unwrap()),
+            Operator::LessThan => v
+                .and_then(|v| int(v))
+                .is_some_and(|n| n < int(&vals[0]).unwrap()),
+        }
+    })
+}
+
+fn labels_strategy() -> impl Strategy<Value = BTreeMap<String, String>> {
+    prop::collection::btree_map(
+        prop::sample::select(KEYS).prop_map(str::to_string),
+        prop::sample::select(LABEL_VALUES).prop_map(str::to_string),
+        0..6,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Generated valid selectors always parse, print canonically, and parse back equal.
+    #[test]
+    fn generated_selectors_parse_and_round_trip(
+        specs in prop::collection::vec(spec_strategy(), 0..6),
+        spaces in prop::collection::vec(ws(), 6),
+    ) {
+        let text: Vec<String> = specs.iter().map(|s| write_spec(s, &spaces)).collect();
+        let text = text.join(",");
+        let sel = Selector::parse(&text).map_err(|e| TestCaseError::fail(format!("{text:?}: {e}")))?;
+        prop_assert_eq!(sel.requirements().len(), specs.len());
+        let canonical = sel.to_string();
+        let again = Selector::parse(&canonical).unwrap();
+        prop_assert_eq!(&again, &sel);
+        prop_assert_eq!(again.to_string(), canonical);
+        // Requirements come out sorted by key, stably.
+        let mut keys: Vec<(&str, usize)> = specs.iter().enumerate().map(|(i, s)| (s.0.as_str(), i)).collect();
+        keys.sort();
+        let got: Vec<&str> = sel.requirements().iter().map(|r| r.key()).collect();
+        let want: Vec<&str> = keys.iter().map(|k| k.0).collect();
+        prop_assert_eq!(got, want);
+    }
+
+    /// `matches` agrees with the simple evaluator, on maps and on label sets.
+    #[test]
+    fn matches_agrees_with_simple_evaluator(
+        specs in prop::collection::vec(spec_strategy(), 0..5),
+        labels in labels_strategy(),
+    ) {
+        let text: Vec<String> = specs.iter().map(|s| write_spec(s, &[String::new()])).collect();
+        let sel = Selector::parse(&text.join(",")).unwrap();
+        let want = simple_matches(&specs, &labels);
+        prop_assert_eq!(sel.matches(&labels), want);
+        if let Ok(set) = LabelSet::from_pairs(&labels) {
+            prop_assert_eq!(sel.matches(&set), want);
+        }
+    }
+
+    /// Arbitrary strings never panic; every accepted one round-trips.
+    #[test]
+    fn arbitrary_strings_never_panic(s in "\\PC{0,40}") {
+        if let Ok(sel) = Selector::parse(&s) {
+            prop_assert_eq!(Selector::parse(&sel.to_string()).unwrap(), sel);
+        } else {
+            let err = Selector::parse(&s).unwrap_err();
+            prop_assert!(err.span().end <= s.len());
+            let _ = err.to_string();
+        }
+    }
+
+    /// Strings over the selector alphabet (more likely to be nearly valid) never panic either.
+    #[test]
+    fn selector_alphabet_never_panics(s in "[a-c!=(), \\t<>in0-9./\\-]{0,30}") {
+        match Selector::parse(&s) {
+            Ok(sel) => prop_assert_eq!(Selector::parse(&sel.to_string()).unwrap(), sel),
+            Err(err) => {
+                prop_assert!(err.span().start <= err.span().end && err.span().end <= s.len());
+                let _ = err.to_string();
+            }
+        }
+    }
+
+    /// AND of selectors is intersection: `matches(a,b) == matches(a) && matches(b)`.
+    #[test]
+    fn conjunction_is_intersection(
+        a in prop::collection::vec(spec_strategy(), 0..3),
+        b in prop::collection::vec(spec_strategy(), 0..3),
+        labels in labels_strategy(),
+    ) {
+        let sa: Vec<String> = a.iter().map(|s| write_spec(s, &[String::new()])).collect();
+        let sb: Vec<String> = b.iter().map(|s| write_spec(s, &[String::new()])).collect();
+        let both: Vec<String> = sa.iter().chain(sb.iter()).cloned().collect();
+        let (sa, sb, both) = (
+            Selector::parse(&sa.join(",")).unwrap(),
+            Selector::parse(&sb.join(",")).unwrap(),
+            Selector::parse(&both.join(",")).unwrap(),
+        );
+        prop_assert_eq!(both.matches(&labels), sa.matches(&labels) && sb.matches(&labels));
+    }
+}
