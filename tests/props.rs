@@ -6,7 +6,21 @@ use std::collections::BTreeMap;
 use label_selector::{LabelSet, Operator, Selector};
 use proptest::prelude::*;
 
-const KEYS: &[&str] = &["a", "b", "app", "in", "notin", "x.io/y", "B", "a-b"];
+/// Keys; the long ones share their first eight bytes, to exercise the fingerprint tie path.
+const KEYS: &[&str] = &[
+    "a",
+    "b",
+    "app",
+    "in",
+    "notin",
+    "x.io/y",
+    "B",
+    "a-b",
+    "abcdefgh",
+    "abcdefghi",
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/instance",
+];
 /// Values valid in selectors (label values).
 const VALUES: &[&str] = &[
     "",
@@ -18,6 +32,9 @@ const VALUES: &[&str] = &[
     "10",
     "9223372036854775807",
     "Web",
+    "abcdefgh",
+    "abcdefgh1",
+    "abcdefgh2",
 ];
 /// Values an unvalidated label map may hold, including ones Gt/Lt must treat leniently.
 const LABEL_VALUES: &[&str] = &[
@@ -35,6 +52,10 @@ const LABEL_VALUES: &[&str] = &[
     "9223372036854775808",
     "Web",
     "\u{663}",
+    "abcdefgh",
+    "abcdefgh1",
+    "abcdefgh2",
+    "0000000000000000000012",
 ];
 
 /// A requirement as the generator sees it: key, operator, values.

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// Reads `tests/data/NAME` as JSON.
 #[track_caller]
-pub fn data(name: &str) -> Value {
+pub(crate) fn data(name: &str) -> Value {
     let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "data", name]
         .iter()
         .collect();
@@ -18,7 +18,7 @@ pub fn data(name: &str) -> Value {
 }
 
 /// The variant name of an error's kind (`"Expected"`, `"KeyNameInvalid"`, ...).
-pub fn kind_name(err: &Error) -> String {
+pub(crate) fn kind_name(err: &Error) -> String {
     let debug = format!("{:?}", err.kind());
     debug
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -29,7 +29,7 @@ pub fn kind_name(err: &Error) -> String {
 
 /// A JSON object of strings as a map.
 #[track_caller]
-pub fn map_of(v: &Value) -> BTreeMap<String, String> {
+pub(crate) fn map_of(v: &Value) -> BTreeMap<String, String> {
     v.as_object()
         .expect("a JSON object of labels")
         .iter()
@@ -38,13 +38,13 @@ pub fn map_of(v: &Value) -> BTreeMap<String, String> {
 }
 
 /// The map as a `LabelSet`, when every key and value is valid.
-pub fn set_of(map: &BTreeMap<String, String>) -> Option<LabelSet> {
+pub(crate) fn set_of(map: &BTreeMap<String, String>) -> Option<LabelSet> {
     LabelSet::from_pairs(map).ok()
 }
 
 /// Checks an error against `{"kind", "message", "path"?, "span"?}`.
 #[track_caller]
-pub fn check_error(err: &Error, want: &Value, context: &str) {
+pub(crate) fn check_error(err: &Error, want: &Value, context: &str) {
     assert_eq!(
         kind_name(err),
         want["kind"].as_str().unwrap(),

@@ -1,5 +1,8 @@
 //! Plain evaluation of a selector against one object's labels.
 
+use std::cmp::Ordering;
+
+use super::labels::Label;
 use super::{Labels, Selector};
 
 impl Selector {
@@ -28,28 +31,46 @@ impl Selector {
         if self.nothing {
             return false;
         }
-        if let Some(pairs) = labels.sorted_pairs() {
-            return self.matches_sorted(pairs);
+        if let Some(set) = labels.as_label_set() {
+            return self.matches_sorted(set.labels());
         }
         self.requirements
             .iter()
             .all(|r| r.matches_value(labels.get_label(r.key())))
     }
 
-    /// Merge walk over requirements and labels, both sorted by key.
+    /// Merge walk over requirements and labels, both sorted by key; fingerprints settle most
+    /// comparisons without touching the strings.
     #[inline]
-    fn matches_sorted(&self, pairs: &[(Box<str>, Box<str>)]) -> bool {
+    fn matches_sorted(&self, labels: &[Label]) -> bool {
         let mut at = 0;
         for r in &self.requirements {
-            let key = r.key();
-            while at < pairs.len() && &*pairs[at].0 < key {
-                at += 1;
+            let (key, key_fp) = (r.key(), r.key_fp());
+            let mut value = None;
+            while let Some(l) = labels.get(at) {
+                if l.key_fp < key_fp {
+                    at += 1;
+                    continue;
+                }
+                if l.key_fp == key_fp {
+                    // Equal fingerprints and both keys within eight bytes: the lengths decide.
+                    let order = if l.key.len() <= 8 && key.len() <= 8 {
+                        l.key.len().cmp(&key.len())
+                    } else {
+                        (*l.key).cmp(key)
+                    };
+                    match order {
+                        Ordering::Less => {
+                            at += 1;
+                            continue;
+                        }
+                        Ordering::Equal => value = Some((&*l.value, l.value_fp)),
+                        Ordering::Greater => {}
+                    }
+                }
+                break;
             }
-            let value = match pairs.get(at) {
-                Some((k, v)) if &**k == key => Some(&**v),
-                _ => None,
-            };
-            if !r.matches_value(value) {
+            if !r.matches_value_fp(value) {
                 return false;
             }
         }

@@ -7,6 +7,7 @@ use std::hash::{BuildHasher, Hash};
 
 use smallvec::SmallVec;
 
+use super::fingerprint;
 use super::validate::{key_fault, value_fault};
 use crate::error::{Error, ErrorKind, Expected};
 
@@ -30,9 +31,9 @@ pub trait Labels {
     /// The value of `key`, or `None` when the key is absent.
     fn get_label(&self, key: &str) -> Option<&str>;
 
-    /// The labels sorted by key in byte order, when the source keeps them that way; lets a
-    /// selector walk both sorted lists at once instead of looking up each key.
-    fn sorted_pairs(&self) -> Option<&[(Box<str>, Box<str>)]> {
+    /// The source as a [`LabelSet`], when it is one: matching then walks the set's sorted
+    /// labels and the selector's sorted requirements together instead of looking up each key.
+    fn as_label_set(&self) -> Option<&LabelSet> {
         None
     }
 }
@@ -44,8 +45,8 @@ impl<T: Labels + ?Sized> Labels for &T {
     }
 
     #[inline]
-    fn sorted_pairs(&self) -> Option<&[(Box<str>, Box<str>)]> {
-        (**self).sorted_pairs()
+    fn as_label_set(&self) -> Option<&LabelSet> {
+        (**self).as_label_set()
     }
 }
 
@@ -93,7 +94,32 @@ where
 /// ```
 #[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LabelSet {
-    pairs: SmallVec<[(Box<str>, Box<str>); 8]>,
+    pairs: SmallVec<[Label; 8]>,
+}
+
+/// One label with the fingerprints of its key and value (see `fingerprint`).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Label {
+    pub(crate) key_fp: u64,
+    pub(crate) key: Box<str>,
+    pub(crate) value_fp: u64,
+    pub(crate) value: Box<str>,
+}
+
+impl Label {
+    fn new(key: Box<str>, value: Box<str>) -> Label {
+        Label {
+            key_fp: fingerprint::fp(&key),
+            value_fp: fingerprint::fp(&value),
+            key,
+            value,
+        }
+    }
+
+    fn set_value(&mut self, value: Box<str>) -> Box<str> {
+        self.value_fp = fingerprint::fp(&value);
+        std::mem::replace(&mut self.value, value)
+    }
 }
 
 fn check_pair(key: &str, value: &str) -> Result<(), Error> {
@@ -102,6 +128,12 @@ fn check_pair(key: &str, value: &str) -> Result<(), Error> {
 }
 
 impl LabelSet {
+    /// The labels with their fingerprints, sorted by key.
+    #[inline]
+    pub(crate) fn labels(&self) -> &[Label] {
+        &self.pairs
+    }
+
     /// An empty set.
     pub fn new() -> LabelSet {
         LabelSet::default()
@@ -126,13 +158,13 @@ impl LabelSet {
     }
 
     fn position(&self, key: &str) -> Result<usize, usize> {
-        self.pairs.binary_search_by(|(k, _)| (**k).cmp(key))
+        self.pairs.binary_search_by(|l| (*l.key).cmp(key))
     }
 
     /// The value of `key`.
     #[inline]
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.position(key).ok().map(|i| &*self.pairs[i].1)
+        self.position(key).ok().map(|i| &*self.pairs[i].value)
     }
 
     /// Whether `key` is present.
@@ -152,7 +184,7 @@ impl LabelSet {
 
     /// The labels in key order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
-        self.pairs.iter().map(|(k, v)| (&**k, &**v))
+        self.pairs.iter().map(|l| (&*l.key, &*l.value))
     }
 
     /// Sets `key` to `value`, overwriting; returns the previous value.
@@ -163,9 +195,9 @@ impl LabelSet {
     pub fn insert(&mut self, key: &str, value: &str) -> Result<Option<Box<str>>, Error> {
         check_pair(key, value)?;
         Ok(match self.position(key) {
-            Ok(i) => Some(std::mem::replace(&mut self.pairs[i].1, value.into())),
+            Ok(i) => Some(self.pairs[i].set_value(value.into())),
             Err(i) => {
-                self.pairs.insert(i, (key.into(), value.into()));
+                self.pairs.insert(i, Label::new(key.into(), value.into()));
                 None
             }
         })
@@ -173,7 +205,7 @@ impl LabelSet {
 
     /// Removes `key`; returns its value if it was present.
     pub fn remove(&mut self, key: &str) -> Option<Box<str>> {
-        self.position(key).ok().map(|i| self.pairs.remove(i).1)
+        self.position(key).ok().map(|i| self.pairs.remove(i).value)
     }
 
     /// Applies `kubectl label` edits all or nothing: with `overwrite` false, setting a key that
@@ -218,8 +250,10 @@ impl LabelSet {
             match e {
                 // Edits were validated when they were built.
                 LabelEdit::Set { key, value } => match self.position(key) {
-                    Ok(i) => self.pairs[i].1 = value.clone(),
-                    Err(i) => self.pairs.insert(i, (key.clone(), value.clone())),
+                    Ok(i) => {
+                        self.pairs[i].set_value(value.clone());
+                    }
+                    Err(i) => self.pairs.insert(i, Label::new(key.clone(), value.clone())),
                 },
                 LabelEdit::Remove { key } => {
                     self.remove(key);
@@ -237,8 +271,8 @@ impl Labels for LabelSet {
     }
 
     #[inline]
-    fn sorted_pairs(&self) -> Option<&[(Box<str>, Box<str>)]> {
-        Some(&self.pairs)
+    fn as_label_set(&self) -> Option<&LabelSet> {
+        Some(self)
     }
 }
 
@@ -249,7 +283,7 @@ impl fmt::Display for LabelSet {
         if self.pairs.is_empty() {
             return f.write_str("<none>");
         }
-        for (i, (k, v)) in self.pairs.iter().enumerate() {
+        for (i, (k, v)) in self.iter().enumerate() {
             if i > 0 {
                 f.write_str(",")?;
             }

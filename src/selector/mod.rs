@@ -7,6 +7,7 @@
 
 mod display;
 mod eval;
+mod fingerprint;
 mod labels;
 mod operator;
 mod parse;

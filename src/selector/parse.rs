@@ -17,7 +17,7 @@ fn key_error(key: &str, at: usize, input: &str) -> Result<(), Error> {
 /// Validates one requirement of the tree: its key first, then its values, as Kubernetes does.
 fn translate(r: &AstRequirement<'_>, input: &str) -> Result<Requirement, Error> {
     key_error(r.key(), r.key_span().start, input)?;
-    let values: SmallVec<[String; 1]> = r.values().iter().map(|v| v.text().to_string()).collect();
+    let values: SmallVec<[String; 2]> = r.values().iter().map(|v| v.text().to_string()).collect();
     let value_span = |i: usize| r.values()[i].span();
     let spans = Spans {
         key: r.key_span(),

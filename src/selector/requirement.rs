@@ -4,6 +4,7 @@ use std::ops::Range;
 
 use smallvec::SmallVec;
 
+use super::fingerprint;
 use super::operator::Operator;
 use super::validate::{Fault, key_fault, value_fault};
 use crate::error::{Error, ErrorKind};
@@ -28,9 +29,12 @@ use crate::error::{Error, ErrorKind};
 pub struct Requirement {
     key: String,
     operator: Operator,
-    values: SmallVec<[String; 1]>,
+    values: SmallVec<[String; 2]>,
     /// The parsed threshold of `>` / `<`; 0 for other operators.
     threshold: i64,
+    /// Fingerprints of the key and of each value (see `fingerprint`).
+    key_fp: u64,
+    value_fps: SmallVec<[u64; 2]>,
 }
 
 /// The value-count rule of each operator, as Kubernetes' `NewRequirement`.
@@ -85,7 +89,7 @@ impl Requirement {
         I::Item: Into<String>,
     {
         let key = key.into();
-        let values: SmallVec<[String; 1]> = values.into_iter().map(Into::into).collect();
+        let values: SmallVec<[String; 2]> = values.into_iter().map(Into::into).collect();
         Requirement::build(key, operator, values, true).map_err(|(fault, field)| {
             let (kind, span) = fault;
             match field {
@@ -101,7 +105,7 @@ impl Requirement {
     pub(crate) fn build(
         key: String,
         operator: Operator,
-        mut values: SmallVec<[String; 1]>,
+        mut values: SmallVec<[String; 2]>,
         check_key: bool,
     ) -> Result<Requirement, (Fault, Field)> {
         if check_key {
@@ -137,6 +141,8 @@ impl Requirement {
             values.dedup();
         }
         Ok(Requirement {
+            key_fp: fingerprint::fp(&key),
+            value_fps: values.iter().map(|v| fingerprint::fp(v)).collect(),
             key,
             operator,
             values,
@@ -148,7 +154,7 @@ impl Requirement {
     pub(crate) fn build_spanned(
         key: &str,
         operator: Operator,
-        values: SmallVec<[String; 1]>,
+        values: SmallVec<[String; 2]>,
         spans: &Spans<'_>,
         input: &str,
         key_checked: bool,
@@ -191,13 +197,27 @@ impl Requirement {
     /// Whether `value` is one of the requirement's values.
     #[inline]
     pub fn has_value(&self, value: &str) -> bool {
+        self.has_value_fp(value, fingerprint::fp(value))
+    }
+
+    #[inline]
+    fn has_value_fp(&self, value: &str, value_fp: u64) -> bool {
         if self.values.len() <= 8 {
-            self.values.iter().any(|v| v == value)
+            self.values
+                .iter()
+                .zip(&self.value_fps)
+                .any(|(v, &f)| fingerprint::eq(v, f, value, value_fp))
         } else {
             self.values
                 .binary_search_by(|v| v.as_str().cmp(value))
                 .is_ok()
         }
+    }
+
+    /// The key's fingerprint, for the merge walk over a sorted label set.
+    #[inline]
+    pub(crate) fn key_fp(&self) -> u64 {
+        self.key_fp
     }
 
     /// Evaluates the requirement on the value an object has for [`key`](Requirement::key)
@@ -218,15 +238,27 @@ impl Requirement {
     /// ```
     #[inline]
     pub fn matches_value(&self, value: Option<&str>) -> bool {
+        self.matches_value_fp(value.map(|v| (v, fingerprint::fp(v))))
+    }
+
+    /// [`matches_value`](Requirement::matches_value) with the value's fingerprint known.
+    #[inline]
+    pub(crate) fn matches_value_fp(&self, value: Option<(&str, u64)>) -> bool {
         match (self.operator, value) {
-            (Operator::Equals | Operator::DoubleEquals, Some(v)) => self.values[0] == v,
-            (Operator::In, Some(v)) => self.has_value(v),
-            (Operator::NotEquals, Some(v)) => self.values[0] != v,
-            (Operator::NotIn, Some(v)) => !self.has_value(v),
+            (Operator::Equals | Operator::DoubleEquals, Some((v, f))) => {
+                fingerprint::eq(&self.values[0], self.value_fps[0], v, f)
+            }
+            (Operator::In, Some((v, f))) => self.has_value_fp(v, f),
+            (Operator::NotEquals, Some((v, f))) => {
+                !fingerprint::eq(&self.values[0], self.value_fps[0], v, f)
+            }
+            (Operator::NotIn, Some((v, f))) => !self.has_value_fp(v, f),
             (Operator::Exists, Some(_)) => true,
             (Operator::DoesNotExist, Some(_)) => false,
-            (Operator::GreaterThan, Some(v)) => parse_int(v).is_some_and(|n| n > self.threshold),
-            (Operator::LessThan, Some(v)) => parse_int(v).is_some_and(|n| n < self.threshold),
+            (Operator::GreaterThan, Some((v, _))) => {
+                parse_int(v).is_some_and(|n| n > self.threshold)
+            }
+            (Operator::LessThan, Some((v, _))) => parse_int(v).is_some_and(|n| n < self.threshold),
             (op, None) => op.matches_absent(),
         }
     }

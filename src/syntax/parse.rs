@@ -8,8 +8,7 @@
 
 use std::ops::Range;
 
-use nom::branch::alt;
-use nom::bytes::complete::{tag, take_while1};
+use nom::bytes::complete::take_while1;
 use nom::character::complete::multispace0;
 use nom::combinator::{eof, map, value};
 use nom::{IResult, Parser};
@@ -20,11 +19,15 @@ use super::limits::Limits;
 use crate::error::{Error, ErrorKind, Expected};
 use crate::selector::Operator;
 
-/// One lexical token.
+/// The kind of one lexical token; an identifier's text is read from the input by its span.
+///
+/// Word-sized on purpose: a one-byte tag written and then read back as part of the cached
+/// token costs a store-forwarding stall on every token (about half of the lexer's time).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Tok<'a> {
+#[repr(u64)]
+enum Tok {
     End,
-    Ident(&'a str),
+    Ident,
     Bang,
     Eq,
     DoubleEq,
@@ -36,87 +39,121 @@ enum Tok<'a> {
     Comma,
 }
 
-fn is_special(c: char) -> bool {
-    matches!(c, '=' | '!' | '(' | ')' | ',' | '>' | '<')
+fn is_special(b: u8) -> bool {
+    matches!(b, b'=' | b'!' | b'(' | b')' | b',' | b'>' | b'<')
 }
 
-fn is_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\r' | '\n')
+/// An identifier: a run of bytes that are neither special nor whitespace.
+///
+/// The lexer works on bytes: every special and whitespace byte is ASCII, and no byte of a
+/// multi-byte UTF-8 character is ASCII, so token boundaries always fall on char boundaries.
+fn ident(i: &[u8]) -> IResult<&[u8], Tok> {
+    map(
+        take_while1(|b: u8| !is_special(b) && !matches!(b, b' ' | b'\t' | b'\r' | b'\n')),
+        |_| Tok::Ident,
+    )
+    .parse_complete(i)
 }
 
 /// A token at the start of `i` (no whitespace skipping). Never fails: every byte that is not
-/// whitespace starts a token, and the empty input is `End`.
-fn raw_token(i: &str) -> IResult<&str, Tok<'_>> {
-    alt((
-        value(Tok::DoubleEq, tag("==")),
-        value(Tok::NotEq, tag("!=")),
-        value(Tok::Eq, tag("=")),
-        value(Tok::Bang, tag("!")),
-        value(Tok::Open, tag("(")),
-        value(Tok::Close, tag(")")),
-        value(Tok::Comma, tag(",")),
-        value(Tok::Gt, tag(">")),
-        value(Tok::Lt, tag("<")),
-        map(
-            take_while1(|c: char| !is_special(c) && !is_space(c)),
-            Tok::Ident,
-        ),
-        value(Tok::End, eof),
-    ))
-    .parse_complete(i)
+/// whitespace starts a token, and the empty input is `End`. Special tokens are dispatched on
+/// their first byte, taking `==` and `!=` before `=` and `!` (longest match).
+fn raw_token(i: &[u8]) -> IResult<&[u8], Tok> {
+    let two = |t: Tok, n: usize| Ok((&i[n..], t));
+    match i {
+        [] => value(Tok::End, eof).parse_complete(i),
+        [b'=', b'=', ..] => two(Tok::DoubleEq, 2),
+        [b'!', b'=', ..] => two(Tok::NotEq, 2),
+        [b'=', ..] => two(Tok::Eq, 1),
+        [b'!', ..] => two(Tok::Bang, 1),
+        [b'(', ..] => two(Tok::Open, 1),
+        [b')', ..] => two(Tok::Close, 1),
+        [b',', ..] => two(Tok::Comma, 1),
+        [b'>', ..] => two(Tok::Gt, 1),
+        [b'<', ..] => two(Tok::Lt, 1),
+        _ => ident(i),
+    }
 }
 
 /// A token after optional whitespace, with its byte span in the whole input.
 #[derive(Clone, Copy, Debug)]
-struct Lexed<'a> {
-    tok: Tok<'a>,
+struct Lexed {
+    tok: Tok,
     start: usize,
     end: usize,
-    /// The input after the token.
-    rest: &'a str,
 }
 
-impl Lexed<'_> {
+impl Lexed {
     fn span(&self) -> Range<usize> {
         self.start..self.end
     }
 }
 
-/// The cursor of the recursive descent: the whole input (for offsets) and the unread rest.
+/// The cursor of the recursive descent: the whole input, the offset of the unread rest, and
+/// the next token once it has been looked at.
 struct Cursor<'a> {
     input: &'a str,
-    rest: &'a str,
+    pos: usize,
+    peeked: Option<Lexed>,
 }
 
 impl<'a> Cursor<'a> {
-    fn peek(&self) -> Lexed<'a> {
-        let after_ws = preceded_ws(self.rest);
-        let start = self.input.len() - after_ws.len();
+    fn new(input: &'a str) -> Cursor<'a> {
+        Cursor {
+            input,
+            pos: 0,
+            peeked: None,
+        }
+    }
+
+    fn peek(&mut self) -> Lexed {
+        if let Some(l) = self.peeked {
+            return l;
+        }
+        let l = self.lex();
+        self.peeked = Some(l);
+        l
+    }
+
+    fn lex(&self) -> Lexed {
+        let len = self.input.len();
+        let after_ws = preceded_ws(&self.input.as_bytes()[self.pos..]);
+        let start = len - after_ws.len();
         // raw_token cannot fail on any &str; fall back to End defensively.
         let (rest, tok) = raw_token(after_ws).unwrap_or((after_ws, Tok::End));
         Lexed {
             tok,
             start,
-            end: self.input.len() - rest.len(),
-            rest,
+            end: len - rest.len(),
         }
     }
 
-    fn bump(&mut self, lexed: &Lexed<'a>) {
-        self.rest = lexed.rest;
+    /// The text of a token.
+    fn text(&self, l: &Lexed) -> &'a str {
+        &self.input[l.start..l.end]
     }
 
-    fn next(&mut self) -> Lexed<'a> {
+    /// The text of an identifier token, `None` for other tokens.
+    fn ident(&self, l: &Lexed) -> Option<&'a str> {
+        (l.tok == Tok::Ident).then(|| self.text(l))
+    }
+
+    fn bump(&mut self, lexed: &Lexed) {
+        self.pos = lexed.end;
+        self.peeked = None;
+    }
+
+    fn next(&mut self) -> Lexed {
         let l = self.peek();
         self.bump(&l);
         l
     }
 
     fn offset(&self) -> usize {
-        self.input.len() - self.rest.len()
+        self.pos
     }
 
-    fn expected(&self, at: &Lexed<'a>, expected: Expected) -> Box<Failure<'a>> {
+    fn expected(&self, at: &Lexed, expected: Expected) -> Box<Failure<'a>> {
         Failure::syntax(Error::new(
             ErrorKind::Expected { expected },
             at.span(),
@@ -125,8 +162,8 @@ impl<'a> Cursor<'a> {
     }
 }
 
-fn preceded_ws(i: &str) -> &str {
-    match multispace0::<&str, nom::error::Error<&str>>(i) {
+fn preceded_ws(i: &[u8]) -> &[u8] {
+    match multispace0::<&[u8], nom::error::Error<&[u8]>>(i) {
         Ok((rest, _)) => rest,
         Err(_) => i,
     }
@@ -216,8 +253,11 @@ pub(crate) fn parse_partial<'a>(
     limits: &Limits,
 ) -> Result<Ast<'a>, Box<Failure<'a>>> {
     precheck(input, limits).map_err(Failure::syntax)?;
-    let mut cur = Cursor { input, rest: input };
-    let mut requirements: Vec<AstRequirement<'a>> = Vec::new();
+    let mut cur = Cursor::new(input);
+    // One requirement per top-level comma, at most: size the vector once.
+    let estimate = input.bytes().filter(|&b| b == b',').count() + 1;
+    let mut requirements: Vec<AstRequirement<'a>> =
+        Vec::with_capacity(estimate.min(limits.max_requirements));
     let first = cur.peek();
     match first.tok {
         Tok::End => {
@@ -226,7 +266,7 @@ pub(crate) fn parse_partial<'a>(
                 requirements,
             });
         }
-        Tok::Ident(_) | Tok::Bang => {}
+        Tok::Ident | Tok::Bang => {}
         _ => return Err(cur.expected(&first, Expected::Requirement)),
     }
     loop {
@@ -260,7 +300,7 @@ pub(crate) fn parse_partial<'a>(
             Tok::Comma => {
                 let after = cur.peek();
                 match after.tok {
-                    Tok::Ident(_) | Tok::Bang => continue,
+                    Tok::Ident | Tok::Bang => continue,
                     _ => cur.expected(&after, Expected::RequirementAfterComma),
                 }
             }
@@ -281,12 +321,12 @@ fn requirement<'a>(
     let first = cur.next();
     let start = first.start;
     let (key, key_span, bang) = match first.tok {
-        Tok::Ident(k) => (k, first.span(), false),
+        Tok::Ident => (cur.text(&first), first.span(), false),
         Tok::Bang => {
             let k = cur.next();
-            match k.tok {
-                Tok::Ident(s) => (s, k.span(), true),
-                _ => return Err(cur.expected(&k, Expected::KeyAfterBang)),
+            match cur.ident(&k) {
+                Some(s) => (s, k.span(), true),
+                None => return Err(cur.expected(&k, Expected::KeyAfterBang)),
             }
         }
         _ => return Err(cur.expected(&first, Expected::Requirement)),
@@ -320,8 +360,8 @@ fn requirement<'a>(
         Tok::NotEq => Operator::NotEquals,
         Tok::Gt => Operator::GreaterThan,
         Tok::Lt => Operator::LessThan,
-        Tok::Ident("in") => Operator::In,
-        Tok::Ident("notin") => Operator::NotIn,
+        Tok::Ident if cur.text(&op_tok) == "in" => Operator::In,
+        Tok::Ident if cur.text(&op_tok) == "notin" => Operator::NotIn,
         _ => {
             return Err(with_key(
                 cur.expected(&op_tok, Expected::Operator { key: key.into() }),
@@ -340,10 +380,10 @@ fn requirement<'a>(
                     text: "",
                     span: v.start..v.start,
                 }),
-                Tok::Ident(text) => {
+                Tok::Ident => {
                     cur.bump(&v);
                     values.push(AstValue {
-                        text,
+                        text: cur.text(&v),
                         span: v.span(),
                     });
                 }
@@ -385,9 +425,9 @@ fn value_list<'a>(
         // At the start of a slot: a value, or an empty slot closed by ',' or ')'.
         let t = cur.next();
         let (slot, after) = match t.tok {
-            Tok::Ident(text) => {
+            Tok::Ident => {
                 let slot = AstValue {
-                    text,
+                    text: cur.text(&t),
                     span: t.span(),
                 };
                 let after = cur.next();
@@ -427,12 +467,12 @@ fn value_list<'a>(
 mod tests {
     use super::*;
 
-    fn toks(s: &str) -> Vec<Tok<'_>> {
-        let mut c = Cursor { input: s, rest: s };
+    fn toks(s: &str) -> Vec<(Tok, &str)> {
+        let mut c = Cursor::new(s);
         let mut out = Vec::new();
         loop {
             let t = c.next();
-            out.push(t.tok);
+            out.push((t.tok, c.text(&t)));
             if t.tok == Tok::End {
                 return out;
             }
@@ -442,12 +482,15 @@ mod tests {
     #[test]
     fn lexer_takes_longest_special_tokens() {
         use Tok::*;
-        assert_eq!(toks("==="), [DoubleEq, Eq, End]);
-        assert_eq!(toks(">="), [Gt, Eq, End]);
-        assert_eq!(toks("!=="), [NotEq, Eq, End]);
-        assert_eq!(toks("<>"), [Lt, Gt, End]);
-        assert_eq!(toks("=!"), [Eq, Bang, End]);
-        assert_eq!(toks(" a|b \t\r\n( )"), [Ident("a|b"), Open, Close, End]);
-        assert_eq!(toks("x\u{b}y"), [Ident("x\u{b}y"), End]);
+        assert_eq!(toks("==="), [(DoubleEq, "=="), (Eq, "="), (End, "")]);
+        assert_eq!(toks(">="), [(Gt, ">"), (Eq, "="), (End, "")]);
+        assert_eq!(toks("!=="), [(NotEq, "!="), (Eq, "="), (End, "")]);
+        assert_eq!(toks("<>"), [(Lt, "<"), (Gt, ">"), (End, "")]);
+        assert_eq!(toks("=!"), [(Eq, "="), (Bang, "!"), (End, "")]);
+        assert_eq!(
+            toks(" a|b \t\r\n( )"),
+            [(Ident, "a|b"), (Open, "("), (Close, ")"), (End, "")]
+        );
+        assert_eq!(toks("x\u{b}y"), [(Ident, "x\u{b}y"), (End, "")]);
     }
 }

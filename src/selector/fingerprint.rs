@@ -1,0 +1,61 @@
+//! Eight-byte fingerprints of short strings, to compare labels without calling `memcmp`.
+//!
+//! The fingerprint is the first eight bytes, big-endian, zero-padded. For strings without NUL
+//! bytes (every valid label key and value) it preserves byte order: `fp(a) < fp(b)` implies
+//! `a < b`. Two strings of at most eight bytes are equal exactly when their lengths and
+//! fingerprints are.
+
+/// The fingerprint of `s`.
+#[inline]
+pub(crate) fn fp(s: &str) -> u64 {
+    let b = s.as_bytes();
+    match b.first_chunk::<8>() {
+        Some(head) => u64::from_be_bytes(*head),
+        // Shift the bytes in rather than copying them into a buffer and loading it: a
+        // variable-length copy followed by a wide load stalls store forwarding.
+        None => b
+            .iter()
+            .enumerate()
+            .fold(0, |acc, (i, &c)| acc | (u64::from(c) << (56 - 8 * i))),
+    }
+}
+
+/// Equality of two strings given their fingerprints.
+#[inline]
+pub(crate) fn eq(a: &str, a_fp: u64, b: &str, b_fp: u64) -> bool {
+    a_fp == b_fp && a.len() == b.len() && (a.len() <= 8 || a.as_bytes()[8..] == b.as_bytes()[8..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_keep_byte_order_and_equality() {
+        let words = [
+            "",
+            "B",
+            "a",
+            "a-b",
+            "a.b",
+            "a/b",
+            "ab",
+            "abcdefgh",
+            "abcdefgh0",
+            "abcdefghi",
+            "b",
+            "in",
+            "notin",
+            "zzzzzzzzzzzz",
+        ];
+        for x in words {
+            for y in words {
+                let (fx, fy) = (fp(x), fp(y));
+                if fx < fy {
+                    assert!(x < y, "{x:?} {y:?}");
+                }
+                assert_eq!(eq(x, fx, y, fy), x == y, "{x:?} {y:?}");
+            }
+        }
+    }
+}
