@@ -21,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(err) => {
             let span = err.span();
-            assert!(span.start <= span.end && span.end <= input.len(), "{input:?}: {span:?}");
+            assert!(
+                span.start <= span.end && span.end <= input.len(),
+                "{input:?}: {span:?}"
+            );
             assert!(input.is_char_boundary(span.start) && input.is_char_boundary(span.end));
             assert_eq!(err.input(), input);
             let _ = err.to_string();

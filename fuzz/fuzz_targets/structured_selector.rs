@@ -21,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
             Err(err) => {
-                assert!(err.path().is_some(), "structured errors carry a path: {err:?}");
+                assert!(
+                    err.path().is_some(),
+                    "structured errors carry a path: {err:?}"
+                );
                 let _ = err.to_string();
             }
         }
@@ -34,7 +37,10 @@ fuzz_target!(|data: &[u8]| {
             let got = lazy.matches(name, &labels);
             if let Ok(strict) = &strict {
                 assert_eq!(strict.matches(name, &labels), got);
-                assert!(got.is_ok(), "a strictly valid selector never errors at match time");
+                assert!(
+                    got.is_ok(),
+                    "a strictly valid selector never errors at match time"
+                );
             }
         }
     }
