@@ -98,6 +98,23 @@ pub(crate) fn structured_requirement(
     Requirement::new(key, operator, values.iter().map(String::as_str))
 }
 
+/// Converts `matchExpressions` entries (key, operator, values) with the operators `allowed`,
+/// reporting faults under `matchExpressions[i]`.
+pub(crate) fn structured_expressions<'r>(
+    exprs: impl Iterator<Item = (&'r str, &'r str, Option<&'r [String]>)>,
+    allowed: &'static [&'static str],
+    limits: &Limits,
+    out: &mut Vec<Requirement>,
+) -> Result<(), Error> {
+    for (i, (key, operator, values)) in exprs.enumerate() {
+        let r = structured_operator(operator, allowed)
+            .and_then(|op| structured_requirement(key, op, values, limits))
+            .map_err(|err| err.at_path(format!("matchExpressions[{i}]")))?;
+        out.push(r);
+    }
+    Ok(())
+}
+
 fn too_many_requirements(limits: &Limits, path: &str) -> Error {
     Error::new(
         ErrorKind::TooManyRequirements {
@@ -160,12 +177,14 @@ impl Selector {
                     .cloned(),
             );
         }
-        for (i, e) in exprs.iter().enumerate() {
-            let r = structured_operator(&e.operator, LABEL_SELECTOR_OPERATORS)
-                .and_then(|op| structured_requirement(&e.key, op, e.values.as_deref(), limits))
-                .map_err(|err| err.at_path(format!("matchExpressions[{i}]")))?;
-            reqs.push(r);
-        }
+        structured_expressions(
+            exprs
+                .iter()
+                .map(|e| (e.key.as_str(), e.operator.as_str(), e.values.as_deref())),
+            LABEL_SELECTOR_OPERATORS,
+            limits,
+            &mut reqs,
+        )?;
         Ok(Selector::from_requirements(reqs))
     }
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::label_selector::{structured_operator, structured_requirement};
+use super::label_selector::{structured_expressions, structured_operator};
 use crate::error::{Error, ErrorKind};
 use crate::selector::{Labels, Operator, Selector};
 use crate::syntax::Limits;
@@ -152,12 +152,14 @@ impl NodeTerm {
             None
         } else {
             let mut reqs = Vec::with_capacity(exprs.len());
-            for (j, e) in exprs.iter().enumerate() {
-                let r = structured_operator(&e.operator, LABEL_OPS)
-                    .and_then(|op| structured_requirement(&e.key, op, e.values.as_deref(), limits))
-                    .map_err(|err| err.at_path(format!("matchExpressions[{j}]")))?;
-                reqs.push(r);
-            }
+            structured_expressions(
+                exprs
+                    .iter()
+                    .map(|e| (e.key.as_str(), e.operator.as_str(), e.values.as_deref())),
+                LABEL_OPS,
+                limits,
+                &mut reqs,
+            )?;
             Some(Selector::from_requirements(reqs))
         };
         let fields = if fields.is_empty() {

@@ -21,7 +21,6 @@ pub use requirement::Requirement;
 pub use validate::{MAX_NAME_LEN, MAX_PREFIX_LEN, validate_label_key, validate_label_value};
 
 pub(crate) use display::write_requirement;
-pub(crate) use validate::{key_fault, value_fault};
 
 /// A label selector: an AND of [`Requirement`]s, or [`nothing`](Selector::nothing).
 ///
@@ -135,10 +134,17 @@ impl Selector {
         let mut reqs = Vec::new();
         for (k, v) in map {
             let (k, v) = (k.as_ref(), v.as_ref());
-            key_fault(k).map_err(|(kind, span)| Error::new(kind, span, k))?;
-            value_fault(v)
-                .map_err(|(kind, span)| Error::new(kind, span, v).at_path(format!("[{k}]")))?;
-            reqs.push(Requirement::new(k, Operator::Equals, [v])?);
+            // Re-home the error: a key fault has the key as input and no path, a value fault
+            // the path `[key]`, as Kubernetes writes them.
+            let r = Requirement::new(k, Operator::Equals, [v]).map_err(|e| {
+                let (kind, span) = (e.kind().clone(), e.span());
+                if e.path() == Some("key") {
+                    Error::new(kind, span, k)
+                } else {
+                    Error::new(kind, span, v).at_path(format!("[{k}]"))
+                }
+            })?;
+            reqs.push(r);
         }
         Ok(Selector::from_requirements(reqs))
     }
