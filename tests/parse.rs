@@ -265,3 +265,44 @@ fn public_types_are_send_sync_and_errors_are_std_errors() {
     fn assert_error<T: std::error::Error>() {}
     assert_error::<Error>();
 }
+
+/// Fuzz regression: a long key whose byte 63 of the name falls inside a multi-byte character.
+/// The length error's span must still start on a char boundary.
+#[test]
+fn fuzz_regression_length_span_on_char_boundary() {
+    let input = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/fuzz/parse_selector-crash-f84d4ec0"
+    ))
+    .unwrap();
+    let input = std::str::from_utf8(&input).unwrap();
+    let err = Selector::parse(input).unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::KeyNameTooLong { len: 121 });
+    assert!(input.is_char_boundary(err.span().start));
+    assert!(input.is_char_boundary(err.span().end));
+    let _ = err.to_string();
+
+    for (text, kind) in [
+        (
+            format!("{}é=a", "a".repeat(62)),
+            ErrorKind::KeyNameTooLong { len: 64 },
+        ),
+        (
+            format!("x={}é", "a".repeat(62)),
+            ErrorKind::ValueTooLong { len: 64 },
+        ),
+        (
+            format!("{}é/x", "a".repeat(252)),
+            ErrorKind::KeyPrefixTooLong { len: 254 },
+        ),
+    ] {
+        let err = Selector::parse(&text).unwrap_err();
+        assert_eq!(err.kind(), &kind, "{text}");
+        assert!(
+            text.is_char_boundary(err.span().start),
+            "{text}: {:?}",
+            err.span()
+        );
+        let _ = err.to_string();
+    }
+}

@@ -245,6 +245,18 @@ proptest! {
         }
     }
 
+    /// Long inputs with multi-byte characters near the length limits keep every error span on
+    /// char boundaries (found by fuzzing: a "too long" span cut an NBSP in two).
+    #[test]
+    fn long_multibyte_inputs_keep_spans_on_char_boundaries(
+        s in "([a\u{e9}\u{a0}0.]{240,260}/)?[a\u{e9}\u{a0}0.]{50,80}(=[a\u{e9}\u{a0}0.]{50,80})?"
+    ) {
+        if let Err(err) = Selector::parse(&s) {
+            prop_assert!(s.is_char_boundary(err.span().start) && s.is_char_boundary(err.span().end));
+            let _ = err.to_string();
+        }
+    }
+
     /// AND of selectors is intersection: `matches(a,b) == matches(a) && matches(b)`.
     #[test]
     fn conjunction_is_intersection(

@@ -18,6 +18,15 @@ fn char_span(s: &str, i: usize) -> Range<usize> {
     i..i + len
 }
 
+/// The char boundary at or before byte `i` of `s`: where a "too long" span starts, so that it
+/// never splits a multi-byte character.
+fn boundary_before(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// Checks `[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?` over a non-empty `s`; returns the span of
 /// the first offending char.
 fn check_name_chars(s: &str) -> Result<(), Range<usize>> {
@@ -81,7 +90,8 @@ pub(crate) fn key_fault(key: &str) -> Result<(), Fault> {
             return Err((ErrorKind::KeyPrefixEmpty, 0..1));
         }
         if p > MAX_PREFIX_LEN {
-            return Err((ErrorKind::KeyPrefixTooLong { len: p }, MAX_PREFIX_LEN..p));
+            let start = boundary_before(key, MAX_PREFIX_LEN);
+            return Err((ErrorKind::KeyPrefixTooLong { len: p }, start..p));
         }
         check_subdomain(prefix).map_err(|span| (ErrorKind::KeyPrefixInvalid, span))?;
     }
@@ -92,7 +102,7 @@ pub(crate) fn key_fault(key: &str) -> Result<(), Fault> {
     if name.len() > MAX_NAME_LEN {
         return Err((
             ErrorKind::KeyNameTooLong { len: name.len() },
-            name_start + MAX_NAME_LEN..key.len(),
+            boundary_before(key, name_start + MAX_NAME_LEN)..key.len(),
         ));
     }
     check_name_chars(name).map_err(|span| {
@@ -110,7 +120,7 @@ pub(crate) fn value_fault(value: &str) -> Result<(), Fault> {
     if value.len() > MAX_NAME_LEN {
         return Err((
             ErrorKind::ValueTooLong { len: value.len() },
-            MAX_NAME_LEN..value.len(),
+            boundary_before(value, MAX_NAME_LEN)..value.len(),
         ));
     }
     check_name_chars(value).map_err(|span| (ErrorKind::ValueInvalid, span))
