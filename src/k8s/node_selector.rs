@@ -168,6 +168,9 @@ impl NodeTerm {
             let mut out = Vec::with_capacity(fields.len());
             for (j, e) in fields.iter().enumerate() {
                 let at = format!("matchFields[{j}]");
+                // As Kubernetes: the operator is checked first, then In / NotIn's one value.
+                let operator = structured_operator(&e.operator, FIELD_OPS)
+                    .map_err(|err| err.at_path(at.clone()))?;
                 let values = e.values.as_deref().unwrap_or_default();
                 if values.len() != 1 {
                     return Err(Error::new(
@@ -179,8 +182,6 @@ impl NodeTerm {
                     )
                     .at_path(format!("{at}.values")));
                 }
-                let operator = structured_operator(&e.operator, FIELD_OPS)
-                    .map_err(|err| err.at_path(at.clone()))?;
                 out.push(FieldRequirement {
                     key: e.key.clone(),
                     operator,
