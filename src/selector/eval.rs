@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 
+use super::fingerprint;
 use super::labels::Label;
 use super::{Labels, Selector};
 
@@ -48,27 +49,14 @@ impl Selector {
             let (key, key_fp) = (r.key(), r.key_fp());
             let mut value = None;
             while let Some(l) = labels.get(at) {
-                if l.key_fp < key_fp {
-                    at += 1;
-                    continue;
-                }
-                if l.key_fp == key_fp {
-                    // Equal fingerprints and both keys within eight bytes: the lengths decide.
-                    let order = if l.key.len() <= 8 && key.len() <= 8 {
-                        l.key.len().cmp(&key.len())
-                    } else {
-                        (*l.key).cmp(key)
-                    };
-                    match order {
-                        Ordering::Less => {
-                            at += 1;
-                            continue;
-                        }
-                        Ordering::Equal => value = Some((&*l.value, l.value_fp)),
-                        Ordering::Greater => {}
+                match fingerprint::cmp(&l.key, l.key_fp, key, key_fp) {
+                    Ordering::Less => at += 1,
+                    Ordering::Equal => {
+                        value = Some((&*l.value, l.value_fp));
+                        break;
                     }
+                    Ordering::Greater => break,
                 }
-                break;
             }
             if !r.matches_value_fp(value) {
                 return false;

@@ -5,6 +5,8 @@
 //! `a < b`. Two strings of at most eight bytes are equal exactly when their lengths and
 //! fingerprints are.
 
+use std::cmp::Ordering;
+
 /// The fingerprint of `s`.
 #[inline]
 pub(crate) fn fp(s: &str) -> u64 {
@@ -24,6 +26,18 @@ pub(crate) fn fp(s: &str) -> u64 {
 #[inline]
 pub(crate) fn eq(a: &str, a_fp: u64, b: &str, b_fp: u64) -> bool {
     a_fp == b_fp && a.len() == b.len() && (a.len() <= 8 || a.as_bytes()[8..] == b.as_bytes()[8..])
+}
+
+/// Byte order of two strings given their fingerprints: the fingerprints decide unless they tie;
+/// a tie between two strings of at most eight bytes is settled by their lengths, and only
+/// longer strings are compared byte by byte.
+#[inline]
+pub(crate) fn cmp(a: &str, a_fp: u64, b: &str, b_fp: u64) -> Ordering {
+    match a_fp.cmp(&b_fp) {
+        Ordering::Equal if a.len() <= 8 && b.len() <= 8 => a.len().cmp(&b.len()),
+        Ordering::Equal => a.cmp(b),
+        order => order,
+    }
 }
 
 #[cfg(test)]
@@ -55,6 +69,7 @@ mod tests {
                     assert!(x < y, "{x:?} {y:?}");
                 }
                 assert_eq!(eq(x, fx, y, fy), x == y, "{x:?} {y:?}");
+                assert_eq!(cmp(x, fx, y, fy), x.cmp(y), "{x:?} {y:?}");
             }
         }
     }

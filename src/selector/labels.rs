@@ -194,13 +194,18 @@ impl LabelSet {
     /// An invalid key or value; the set is then unchanged.
     pub fn insert(&mut self, key: &str, value: &str) -> Result<Option<Box<str>>, Error> {
         check_pair(key, value)?;
-        Ok(match self.position(key) {
-            Ok(i) => Some(self.pairs[i].set_value(value.into())),
+        Ok(self.upsert(key.into(), value.into()))
+    }
+
+    /// Sets a validated key to a validated value in key order; returns the previous value.
+    fn upsert(&mut self, key: Box<str>, value: Box<str>) -> Option<Box<str>> {
+        match self.position(&key) {
+            Ok(i) => Some(self.pairs[i].set_value(value)),
             Err(i) => {
-                self.pairs.insert(i, Label::new(key.into(), value.into()));
+                self.pairs.insert(i, Label::new(key, value));
                 None
             }
-        })
+        }
     }
 
     /// Removes `key`; returns its value if it was present.
@@ -249,12 +254,9 @@ impl LabelSet {
         for e in edits {
             match e {
                 // Edits were validated when they were built.
-                LabelEdit::Set { key, value } => match self.position(key) {
-                    Ok(i) => {
-                        self.pairs[i].set_value(value.clone());
-                    }
-                    Err(i) => self.pairs.insert(i, Label::new(key.clone(), value.clone())),
-                },
+                LabelEdit::Set { key, value } => {
+                    self.upsert(key.clone(), value.clone());
+                }
                 LabelEdit::Remove { key } => {
                     self.remove(key);
                 }

@@ -59,18 +59,18 @@ fn ident(i: &[u8]) -> IResult<&[u8], Tok> {
 /// whitespace starts a token, and the empty input is `End`. Special tokens are dispatched on
 /// their first byte, taking `==` and `!=` before `=` and `!` (longest match).
 fn raw_token(i: &[u8]) -> IResult<&[u8], Tok> {
-    let two = |t: Tok, n: usize| Ok((&i[n..], t));
+    let tok = |t: Tok, n: usize| Ok((&i[n..], t));
     match i {
         [] => value(Tok::End, eof).parse_complete(i),
-        [b'=', b'=', ..] => two(Tok::DoubleEq, 2),
-        [b'!', b'=', ..] => two(Tok::NotEq, 2),
-        [b'=', ..] => two(Tok::Eq, 1),
-        [b'!', ..] => two(Tok::Bang, 1),
-        [b'(', ..] => two(Tok::Open, 1),
-        [b')', ..] => two(Tok::Close, 1),
-        [b',', ..] => two(Tok::Comma, 1),
-        [b'>', ..] => two(Tok::Gt, 1),
-        [b'<', ..] => two(Tok::Lt, 1),
+        [b'=', b'=', ..] => tok(Tok::DoubleEq, 2),
+        [b'!', b'=', ..] => tok(Tok::NotEq, 2),
+        [b'=', ..] => tok(Tok::Eq, 1),
+        [b'!', ..] => tok(Tok::Bang, 1),
+        [b'(', ..] => tok(Tok::Open, 1),
+        [b')', ..] => tok(Tok::Close, 1),
+        [b',', ..] => tok(Tok::Comma, 1),
+        [b'>', ..] => tok(Tok::Gt, 1),
+        [b'<', ..] => tok(Tok::Lt, 1),
         _ => ident(i),
     }
 }
@@ -119,7 +119,7 @@ impl<'a> Cursor<'a> {
         let len = self.input.len();
         let after_ws = preceded_ws(&self.input.as_bytes()[self.pos..]);
         let start = len - after_ws.len();
-        // raw_token cannot fail on any &str; fall back to End defensively.
+        // raw_token cannot fail on any input; fall back to End defensively.
         let (rest, tok) = raw_token(after_ws).unwrap_or((after_ws, Tok::End));
         Lexed {
             tok,
