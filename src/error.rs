@@ -247,6 +247,19 @@ pub enum ErrorKind {
         /// What the target form lacks.
         reason: &'static str,
     },
+    /// An object's namespace is not empty (cluster-scoped) and not a DNS label: at most 63
+    /// bytes of `[a-z0-9-]`, starting and ending alphanumeric. The input is the namespace.
+    NamespaceInvalid,
+    /// An object's name is empty, longer than 253 bytes, `.` or `..`, or contains `/`, `%` or a
+    /// control character (Kubernetes' rule for every object name). The input is the name.
+    NameInvalid,
+    /// No live object has this id (never issued, or deleted). The input is the id.
+    NoSuchObject,
+    /// The inventory holds as many objects, or distinct strings, as its `u32` ids can name.
+    CapacityExceeded {
+        /// What ran out: "objects", "keys", "label values" or "namespaces".
+        what: &'static str,
+    },
 }
 
 /// What the parser expected where it failed; part of [`ErrorKind::Expected`].
@@ -394,6 +407,16 @@ impl fmt::Display for ErrorKind {
             ),
             ErrorKind::NotExpressible { reason } => {
                 write!(f, "cannot be written as a structured selector: {reason}")
+            }
+            ErrorKind::NamespaceInvalid => f.write_str(
+                "namespace must be empty or a DNS label: at most 63 bytes of [a-z0-9-], starting and ending alphanumeric",
+            ),
+            ErrorKind::NameInvalid => f.write_str(
+                "object name must be 1 to 253 bytes, not '.' or '..', without '/', '%' or control characters",
+            ),
+            ErrorKind::NoSuchObject => f.write_str("no live object has this id"),
+            ErrorKind::CapacityExceeded { what } => {
+                write!(f, "the inventory cannot hold more {what}")
             }
         }
     }

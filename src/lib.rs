@@ -75,11 +75,14 @@
 //! No optional features yet.
 
 mod error;
+pub mod index;
 pub mod k8s;
+pub mod query;
 pub mod selector;
 pub mod syntax;
 
 pub use error::{Error, ErrorKind, Expected};
+pub use index::{Inventory, ObjectId, ObjectRef, ObjectSet, Reader, Snapshot, Stats, View};
 pub use k8s::{
     LabelSelector, LabelSelectorRequirement, NodeSelector, NodeSelectorMatcher,
     NodeSelectorRequirement, NodeSelectorTerm,
@@ -88,4 +91,5 @@ pub use selector::{
     LabelEdit, LabelSet, Labels, Operator, Requirement, Selector, validate_label_key,
     validate_label_value,
 };
+pub use query::{Explanation, Plan};
 pub use syntax::Limits;

@@ -198,7 +198,7 @@ impl LabelSet {
     }
 
     /// Sets a validated key to a validated value in key order; returns the previous value.
-    fn upsert(&mut self, key: Box<str>, value: Box<str>) -> Option<Box<str>> {
+    pub(crate) fn upsert(&mut self, key: Box<str>, value: Box<str>) -> Option<Box<str>> {
         match self.position(&key) {
             Ok(i) => Some(self.pairs[i].set_value(value)),
             Err(i) => {

@@ -21,6 +21,7 @@ pub use requirement::Requirement;
 pub use validate::{MAX_NAME_LEN, MAX_PREFIX_LEN, validate_label_key, validate_label_value};
 
 pub(crate) use display::write_requirement;
+pub(crate) use requirement::parse_int;
 
 /// A label selector: an AND of [`Requirement`]s, or [`nothing`](Selector::nothing).
 ///

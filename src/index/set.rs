@@ -1,0 +1,365 @@
+//! Object ids, the public set of ids ([`ObjectSet`]) and the internal posting lists.
+
+use std::fmt;
+use std::ops::{BitAnd, BitAndAssign, BitOr, BitOrAssign, Sub, SubAssign};
+use std::sync::Arc;
+
+use roaring::{MultiOps, RoaringBitmap};
+
+/// The id of an object in an [`Inventory`](crate::Inventory): dense, `u32`-backed, reused
+/// after the object is deleted.
+///
+/// Ids are stable while an object lives (relabelling keeps it); a deleted object's id may be
+/// given to a later insert, so hold `(namespace, name)` for identity across deletes.
+///
+/// # Examples
+///
+/// ```
+/// use label_selector::ObjectId;
+///
+/// let id = ObjectId::new(7);
+/// assert_eq!(id.get(), 7);
+/// assert_eq!(id.to_string(), "#7");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectId(u32);
+
+impl ObjectId {
+    /// An id from its number (the inventory decides which numbers are live).
+    pub const fn new(n: u32) -> ObjectId {
+        ObjectId(n)
+    }
+
+    /// The id's number.
+    pub const fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl fmt::Display for ObjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// A set of [`ObjectId`]s: what a query returns. Compressed (roaring bitmap), iterated in
+/// ascending id order, combined with `&`, `|` and `-` on owned or borrowed operands; the
+/// `*_len` methods count a combination without building it.
+///
+/// # Examples
+///
+/// ```
+/// use label_selector::{ObjectId, ObjectSet};
+///
+/// let a: ObjectSet = [1, 2, 3].into_iter().map(ObjectId::new).collect();
+/// let b: ObjectSet = [2, 3, 4].into_iter().map(ObjectId::new).collect();
+/// assert_eq!(a.intersection_len(&b), 2);
+/// let c = &a - &b;
+/// assert_eq!(c.iter().collect::<Vec<_>>(), [ObjectId::new(1)]);
+/// assert_eq!((a | b).len(), 4);
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ObjectSet {
+    bits: RoaringBitmap,
+}
+
+impl ObjectSet {
+    /// The empty set.
+    pub fn new() -> ObjectSet {
+        ObjectSet::default()
+    }
+
+    pub(crate) fn from_bitmap(bits: RoaringBitmap) -> ObjectSet {
+        ObjectSet { bits }
+    }
+
+    /// How many ids.
+    pub fn len(&self) -> u64 {
+        self.bits.len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.bits.is_empty()
+    }
+
+    /// Whether `id` is in the set.
+    pub fn contains(&self, id: ObjectId) -> bool {
+        self.bits.contains(id.0)
+    }
+
+    /// Adds `id`; returns whether it was new.
+    pub fn insert(&mut self, id: ObjectId) -> bool {
+        self.bits.insert(id.0)
+    }
+
+    /// Removes `id`; returns whether it was present.
+    pub fn remove(&mut self, id: ObjectId) -> bool {
+        self.bits.remove(id.0)
+    }
+
+    /// The ids in ascending order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = ObjectId> + '_ {
+        self.bits.iter().map(ObjectId)
+    }
+
+    /// The smallest id.
+    pub fn first(&self) -> Option<ObjectId> {
+        self.bits.min().map(ObjectId)
+    }
+
+    /// `|self ∩ other|`, without building the intersection.
+    pub fn intersection_len(&self, other: &ObjectSet) -> u64 {
+        self.bits.intersection_len(&other.bits)
+    }
+
+    /// `|self ∪ other|`, without building the union.
+    pub fn union_len(&self, other: &ObjectSet) -> u64 {
+        self.bits.union_len(&other.bits)
+    }
+
+    /// `|self − other|`, without building the difference.
+    pub fn difference_len(&self, other: &ObjectSet) -> u64 {
+        self.bits.difference_len(&other.bits)
+    }
+
+    /// The union of many sets at once (faster than folding `|`).
+    ///
+    /// ```
+    /// use label_selector::{ObjectId, ObjectSet};
+    ///
+    /// let sets: Vec<ObjectSet> = (0..3).map(|i| [ObjectId::new(i)].into_iter().collect()).collect();
+    /// assert_eq!(ObjectSet::union_all(&sets).len(), 3);
+    /// ```
+    pub fn union_all<'a>(sets: impl IntoIterator<Item = &'a ObjectSet>) -> ObjectSet {
+        ObjectSet {
+            bits: sets.into_iter().map(|s| &s.bits).union(),
+        }
+    }
+
+    /// Approximate heap bytes held.
+    pub fn memory_usage(&self) -> usize {
+        bitmap_bytes(&self.bits)
+    }
+}
+
+impl fmt::Debug for ObjectSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.bits.iter().take(32)).finish()?;
+        if self.bits.len() > 32 {
+            write!(f, " (+{} more)", self.bits.len() - 32)?;
+        }
+        Ok(())
+    }
+}
+
+impl FromIterator<ObjectId> for ObjectSet {
+    fn from_iter<I: IntoIterator<Item = ObjectId>>(iter: I) -> ObjectSet {
+        ObjectSet {
+            bits: iter.into_iter().map(|id| id.0).collect(),
+        }
+    }
+}
+
+impl Extend<ObjectId> for ObjectSet {
+    fn extend<I: IntoIterator<Item = ObjectId>>(&mut self, iter: I) {
+        self.bits.extend(iter.into_iter().map(|id| id.0));
+    }
+}
+
+/// Iterator over an owned [`ObjectSet`], in ascending order.
+pub struct IntoIter(roaring::bitmap::IntoIter);
+
+impl fmt::Debug for IntoIter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IntoIter")
+            .field("remaining", &self.0.size_hint().0)
+            .finish()
+    }
+}
+
+impl Iterator for IntoIter {
+    type Item = ObjectId;
+    fn next(&mut self) -> Option<ObjectId> {
+        self.0.next().map(ObjectId)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl IntoIterator for ObjectSet {
+    type Item = ObjectId;
+    type IntoIter = IntoIter;
+    fn into_iter(self) -> IntoIter {
+        IntoIter(self.bits.into_iter())
+    }
+}
+
+macro_rules! set_ops {
+    ($($trait:ident $method:ident $assign:ident $assign_method:ident),*) => {$(
+        impl $trait<&ObjectSet> for &ObjectSet {
+            type Output = ObjectSet;
+            fn $method(self, rhs: &ObjectSet) -> ObjectSet {
+                ObjectSet { bits: $trait::$method(&self.bits, &rhs.bits) }
+            }
+        }
+        impl $trait<&ObjectSet> for ObjectSet {
+            type Output = ObjectSet;
+            fn $method(self, rhs: &ObjectSet) -> ObjectSet {
+                ObjectSet { bits: $trait::$method(self.bits, &rhs.bits) }
+            }
+        }
+        impl $trait<ObjectSet> for ObjectSet {
+            type Output = ObjectSet;
+            fn $method(self, rhs: ObjectSet) -> ObjectSet {
+                ObjectSet { bits: $trait::$method(self.bits, rhs.bits) }
+            }
+        }
+        impl $assign<&ObjectSet> for ObjectSet {
+            fn $assign_method(&mut self, rhs: &ObjectSet) {
+                $assign::$assign_method(&mut self.bits, &rhs.bits);
+            }
+        }
+    )*};
+}
+
+set_ops!(
+    BitAnd bitand BitAndAssign bitand_assign,
+    BitOr bitor BitOrAssign bitor_assign,
+    Sub sub SubAssign sub_assign
+);
+
+/// Approximate heap bytes of a bitmap: container payloads plus container headers.
+pub(crate) fn bitmap_bytes(b: &RoaringBitmap) -> usize {
+    let s = b.statistics();
+    (s.n_bytes_array_containers + s.n_bytes_run_containers + s.n_bytes_bitset_containers) as usize
+        + s.n_containers as usize * 32
+}
+
+/// The ids holding one `key=value`, one key or one namespace. A single member is kept inline:
+/// most values of high-cardinality keys (`pod-template-hash`, instance names) have one object.
+#[derive(Clone, Debug, Default)]
+pub(crate) enum Posting {
+    #[default]
+    Empty,
+    One(u32),
+    Many(Arc<RoaringBitmap>),
+}
+
+/// A borrowed view of a posting for the query engine.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum PostingRef<'a> {
+    Empty,
+    One(u32),
+    Many(&'a RoaringBitmap),
+}
+
+impl Posting {
+    pub(crate) fn len(&self) -> u64 {
+        match self {
+            Posting::Empty => 0,
+            Posting::One(_) => 1,
+            Posting::Many(b) => b.len(),
+        }
+    }
+
+    pub(crate) fn as_ref(&self) -> PostingRef<'_> {
+        match self {
+            Posting::Empty => PostingRef::Empty,
+            Posting::One(x) => PostingRef::One(*x),
+            Posting::Many(b) => PostingRef::Many(b),
+        }
+    }
+
+    /// Adds `id`; returns whether it was new.
+    pub(crate) fn insert(&mut self, id: u32) -> bool {
+        match self {
+            Posting::Empty => {
+                *self = Posting::One(id);
+                true
+            }
+            Posting::One(x) if *x == id => false,
+            Posting::One(x) => {
+                let mut b = RoaringBitmap::new();
+                b.insert(*x);
+                b.insert(id);
+                *self = Posting::Many(Arc::new(b));
+                true
+            }
+            Posting::Many(b) => {
+                if b.contains(id) {
+                    return false;
+                }
+                Arc::make_mut(b).insert(id)
+            }
+        }
+    }
+
+    /// Removes `id`; returns whether it was present. Shrinks back to inline form.
+    pub(crate) fn remove(&mut self, id: u32) -> bool {
+        match self {
+            Posting::Empty => false,
+            Posting::One(x) => {
+                let hit = *x == id;
+                if hit {
+                    *self = Posting::Empty;
+                }
+                hit
+            }
+            Posting::Many(b) => {
+                if !b.contains(id) {
+                    return false;
+                }
+                let b = Arc::make_mut(b);
+                b.remove(id);
+                if b.len() == 1 {
+                    let last = b.min().unwrap_or(id);
+                    *self = Posting::One(last);
+                }
+                true
+            }
+        }
+    }
+
+    pub(crate) fn to_bitmap(&self) -> RoaringBitmap {
+        self.as_ref().to_bitmap()
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        match self {
+            Posting::Many(b) => 16 + size_of::<RoaringBitmap>() + bitmap_bytes(b),
+            _ => 0,
+        }
+    }
+}
+
+impl PostingRef<'_> {
+    pub(crate) fn len(self) -> u64 {
+        match self {
+            PostingRef::Empty => 0,
+            PostingRef::One(_) => 1,
+            PostingRef::Many(b) => b.len(),
+        }
+    }
+
+    pub(crate) fn contains(self, id: u32) -> bool {
+        match self {
+            PostingRef::Empty => false,
+            PostingRef::One(x) => x == id,
+            PostingRef::Many(b) => b.contains(id),
+        }
+    }
+
+    pub(crate) fn to_bitmap(self) -> RoaringBitmap {
+        match self {
+            PostingRef::Empty => RoaringBitmap::new(),
+            PostingRef::One(x) => {
+                let mut b = RoaringBitmap::new();
+                b.insert(x);
+                b
+            }
+            PostingRef::Many(b) => b.clone(),
+        }
+    }
+}
