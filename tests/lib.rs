@@ -2,6 +2,7 @@
 
 mod util;
 
+mod index;
 mod labels;
 mod matching;
 mod parse;

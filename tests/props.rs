@@ -7,7 +7,7 @@ use label_selector::{LabelSet, Operator, Selector};
 use proptest::prelude::*;
 
 /// Keys; the long ones share their first eight bytes, to exercise the fingerprint tie path.
-const KEYS: &[&str] = &[
+pub(crate) const KEYS: &[&str] = &[
     "a",
     "b",
     "app",
@@ -22,7 +22,7 @@ const KEYS: &[&str] = &[
     "app.kubernetes.io/instance",
 ];
 /// Values valid in selectors (label values).
-const VALUES: &[&str] = &[
+pub(crate) const VALUES: &[&str] = &[
     "",
     "a",
     "b",
@@ -59,7 +59,7 @@ const LABEL_VALUES: &[&str] = &[
 ];
 
 /// A requirement as the generator sees it: key, operator, values.
-type Spec = (String, Operator, Vec<String>);
+pub(crate) type Spec = (String, Operator, Vec<String>);
 
 fn op_strategy() -> impl Strategy<Value = Operator> {
     prop_oneof![
@@ -75,7 +75,7 @@ fn op_strategy() -> impl Strategy<Value = Operator> {
     ]
 }
 
-fn spec_strategy() -> impl Strategy<Value = Spec> {
+pub(crate) fn spec_strategy() -> impl Strategy<Value = Spec> {
     (
         prop::sample::select(KEYS),
         op_strategy(),
