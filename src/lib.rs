@@ -87,9 +87,9 @@ pub use k8s::{
     LabelSelector, LabelSelectorRequirement, NodeSelector, NodeSelectorMatcher,
     NodeSelectorRequirement, NodeSelectorTerm,
 };
+pub use query::{Explanation, Plan};
 pub use selector::{
     LabelEdit, LabelSet, Labels, Operator, Requirement, Selector, validate_label_key,
     validate_label_value,
 };
-pub use query::{Explanation, Plan};
 pub use syntax::Limits;

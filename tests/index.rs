@@ -16,6 +16,9 @@ use crate::util::{data, map_of, set_of};
 
 const NAMESPACES: &[&str] = &["", "a", "kube-system"];
 
+/// The plain model: labels by (namespace, name).
+type Model = BTreeMap<(String, String), LabelSet>;
+
 fn selector_of(specs: &[Spec]) -> Selector {
     Selector::from_requirements(
         specs
@@ -54,7 +57,7 @@ fn names(view: &View, set: &ObjectSet) -> Vec<(String, String)> {
 /// Checks every query entry point of `view` against plain evaluation over `model`.
 fn check_queries(
     view: &View,
-    model: &BTreeMap<(String, String), LabelSet>,
+    model: &Model,
     sel: &Selector,
 ) -> Result<(), TestCaseError> {
     let plan: Plan<'_> = view.compile(sel);
@@ -66,7 +69,13 @@ fn check_queries(
         .filter(|(_, l)| sel.matches(*l))
         .map(|(k, _)| k.clone())
         .collect();
-    prop_assert_eq!(&got_names, &want, "selector {:?}, plan {}", sel.to_string(), plan);
+    prop_assert_eq!(
+        &got_names,
+        &want,
+        "selector {:?}, plan {}",
+        sel.to_string(),
+        plan
+    );
     prop_assert_eq!(plan.count(), want.len() as u64, "count of {}", plan);
     for ns in NAMESPACES {
         let want_ns = want.iter().filter(|(n, _)| n == ns).count() as u64;
@@ -74,7 +83,9 @@ fn check_queries(
         prop_assert_eq!(view.select_in(ns, sel).len(), want_ns);
     }
     for ((ns, name), labels) in model {
-        let id = view.id(ns, name).expect("every model object is in the index");
+        let id = view
+            .id(ns, name)
+            .expect("every model object is in the index");
         let obj = view.get(id).unwrap();
         prop_assert_eq!(&obj.labels(), labels);
         let expected = sel.matches(labels);
@@ -88,7 +99,7 @@ fn check_queries(
 /// One change to the inventory, on object `name` of namespace `ns` (indexes into pools).
 #[derive(Clone, Debug)]
 enum Event {
-    Upsert(usize, usize, LabelSet),
+    Upsert(usize, usize, Box<LabelSet>),
     Relabel(usize, usize, Vec<LabelEdit>, bool),
     Delete(usize, usize),
 }
@@ -107,7 +118,7 @@ fn edit_strategy() -> impl Strategy<Value = LabelEdit> {
 fn event_strategy() -> impl Strategy<Value = Event> {
     let who = (0..NAMESPACES.len(), 0..6usize);
     prop_oneof![
-        3 => (who.clone(), labels_strategy()).prop_map(|((n, i), l)| Event::Upsert(n, i, l)),
+        3 => (who.clone(), labels_strategy()).prop_map(|((n, i), l)| Event::Upsert(n, i, Box::new(l))),
         3 => (who.clone(), prop::collection::vec(edit_strategy(), 0..4), any::<bool>())
             .prop_map(|((n, i), e, o)| Event::Relabel(n, i, e, o)),
         2 => who.prop_map(|(n, i)| Event::Delete(n, i)),
@@ -117,7 +128,7 @@ fn event_strategy() -> impl Strategy<Value = Event> {
 /// Applies an event to the index and the model; both must agree on success or failure.
 fn apply(
     inv: &mut Inventory,
-    model: &mut BTreeMap<(String, String), LabelSet>,
+    model: &mut Model,
     event: &Event,
 ) -> Result<(), TestCaseError> {
     let key = |n: usize, i: usize| (NAMESPACES[n].to_string(), format!("obj-{i}"));
@@ -129,13 +140,15 @@ fn apply(
             if let Some(b) = before {
                 prop_assert_eq!(b, id, "an upsert keeps the id");
             }
-            model.insert((ns, name), labels.clone());
+            model.insert((ns, name), (**labels).clone());
         }
         Event::Relabel(n, i, edits, overwrite) => {
             let k = key(*n, *i);
             match (inv.id(&k.0, &k.1), model.get_mut(&k)) {
                 (Some(id), Some(labels)) => {
-                    let got = inv.relabel(id, edits, *overwrite).map_err(|e| e.to_string());
+                    let got = inv
+                        .relabel(id, edits, *overwrite)
+                        .map_err(|e| e.to_string());
                     let want = labels.apply(edits, *overwrite).map_err(|e| e.to_string());
                     prop_assert_eq!(got, want);
                 }
@@ -154,7 +167,7 @@ fn apply(
 }
 
 /// Builds an inventory from scratch holding the model's objects.
-fn rebuild(model: &BTreeMap<(String, String), LabelSet>) -> Inventory {
+fn rebuild(model: &Model) -> Inventory {
     let mut inv = Inventory::new();
     for ((ns, name), labels) in model {
         inv.insert(ns, name, labels).unwrap();
@@ -202,7 +215,7 @@ proptest! {
     ) {
         let mut inv = Inventory::new();
         let mut model = BTreeMap::new();
-        let mut snapshots: Vec<(Snapshot, BTreeMap<(String, String), LabelSet>)> = Vec::new();
+        let mut snapshots: Vec<(Snapshot, Model)> = Vec::new();
         for (i, e) in events.iter().enumerate() {
             apply(&mut inv, &mut model, e)?;
             inv.internal_validate().map_err(|err| TestCaseError::fail(format!("after {e:?}: {err}")))?;
@@ -256,7 +269,12 @@ fn semantics_corpus_through_the_index() {
             }
             checked += 1;
         }
-        assert_eq!(inv.select(&sel), want, "{text:?}: plan {}", inv.compile(&sel));
+        assert_eq!(
+            inv.select(&sel),
+            want,
+            "{text:?}: plan {}",
+            inv.compile(&sel)
+        );
         assert_eq!(inv.count(&sel), want.len(), "{text:?}");
     }
     assert!(checked > 80, "only {checked} cases ran");
@@ -282,7 +300,11 @@ fn plans_fold_constants_and_order_inputs() {
     assert_eq!(plan("env=prod,gpu"), "(gpu [1]) & (env=prod [7])");
     assert_eq!(plan("env=nope"), "empty");
     assert_eq!(plan("nokey"), "empty");
-    assert_eq!(plan("team"), "live [10]", "a key on every object folds away");
+    assert_eq!(
+        plan("team"),
+        "live [10]",
+        "a key on every object folds away"
+    );
     assert_eq!(plan("!team"), "empty");
     assert_eq!(plan("!nokey,env!=nope"), "live [10]");
     assert_eq!(plan("!gpu"), "live [10] - (gpu [1])");
@@ -296,16 +318,27 @@ fn plans_fold_constants_and_order_inputs() {
 #[test]
 fn numeric_ranges_use_lenient_integers() {
     let mut inv = Inventory::new();
-    for (i, v) in ["007", "8", "10", "9223372036854775807", "9223372036854775808", "x", "0"]
-        .iter()
-        .enumerate()
+    for (i, v) in [
+        "007",
+        "8",
+        "10",
+        "9223372036854775807",
+        "9223372036854775808",
+        "x",
+        "0",
+    ]
+    .iter()
+    .enumerate()
     {
-        inv.insert("", &format!("n{i}"), &pod(&[("cores", v)])).unwrap();
+        inv.insert("", &format!("n{i}"), &pod(&[("cores", v)]))
+            .unwrap();
     }
     inv.insert("", "none", &LabelSet::new()).unwrap();
     let names = |s: &str| {
         let set = inv.select(&s.parse().unwrap());
-        set.iter().map(|id| inv.get(id).unwrap().name().to_string()).collect::<Vec<_>>()
+        set.iter()
+            .map(|id| inv.get(id).unwrap().name().to_string())
+            .collect::<Vec<_>>()
     };
     assert_eq!(names("cores>7"), ["n1", "n2", "n3"]);
     assert_eq!(names("cores<8"), ["n0", "n6"]);
@@ -317,7 +350,9 @@ fn numeric_ranges_use_lenient_integers() {
 #[test]
 fn relabel_and_delete_keep_ids_and_reuse_them() {
     let mut inv = Inventory::new();
-    let a = inv.insert("ns", "a", &pod(&[("app", "web"), ("v", "1")])).unwrap();
+    let a = inv
+        .insert("ns", "a", &pod(&[("app", "web"), ("v", "1")]))
+        .unwrap();
     let b = inv.insert("ns", "b", &pod(&[("app", "web")])).unwrap();
     assert_ne!(a, b);
     inv.relabel(a, &LabelEdit::parse_all(["v=2", "app-"]).unwrap(), true)
@@ -344,7 +379,10 @@ fn errors_name_the_place_and_leave_the_index_unchanged() {
     let mut inv = Inventory::new();
     let id = inv.insert("ns", "a", &pod(&[("app", "web")])).unwrap();
     let check = |err: Error, kind: &str, text: &str| {
-        assert_eq!(format!("{:?}", err.kind()).split([' ', '{']).next(), Some(kind));
+        assert_eq!(
+            format!("{:?}", err.kind()).split([' ', '{']).next(),
+            Some(kind)
+        );
         assert_eq!(err.to_string(), text);
     };
     check(
@@ -363,7 +401,8 @@ fn errors_name_the_place_and_leave_the_index_unchanged() {
         "no live object has this id at byte 0\n  9\n  ^",
     );
     check(
-        inv.set_labels(ObjectId::new(9), &LabelSet::new()).unwrap_err(),
+        inv.set_labels(ObjectId::new(9), &LabelSet::new())
+            .unwrap_err(),
         "NoSuchObject",
         "no live object has this id at byte 0\n  9\n  ^",
     );
@@ -371,7 +410,11 @@ fn errors_name_the_place_and_leave_the_index_unchanged() {
         .relabel(id, &LabelEdit::parse_all(["x=1", "app=db"]).unwrap(), false)
         .unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::LabelExists { current } if &**current == "web"));
-    assert_eq!(inv.get(id).unwrap().labels().to_string(), "app=web", "all or nothing");
+    assert_eq!(
+        inv.get(id).unwrap().labels().to_string(),
+        "app=web",
+        "all or nothing"
+    );
     assert_eq!(inv.len(), 1);
     inv.internal_validate().unwrap();
 }
@@ -422,16 +465,27 @@ fn stress_one_writer_many_readers() {
     const EVENTS: usize = 20_000;
     let mut inv = Inventory::new();
     for i in 0..OBJECTS {
-        inv.insert("ns", &format!("o{i}"), &pod(&[("a", "0"), ("b", "0"), ("tier", "x")]))
-            .unwrap();
+        inv.insert(
+            "ns",
+            &format!("o{i}"),
+            &pod(&[("a", "0"), ("b", "0"), ("tier", "x")]),
+        )
+        .unwrap();
     }
     inv.publish();
     let reader = inv.reader();
     let done = Arc::new(AtomicBool::new(false));
-    let selectors: Vec<Selector> = ["a=1", "a!=1,b", "a in (2,3),tier", "!b", "a>1", "tier,a notin (0)"]
-        .iter()
-        .map(|s| s.parse().unwrap())
-        .collect();
+    let selectors: Vec<Selector> = [
+        "a=1",
+        "a!=1,b",
+        "a in (2,3),tier",
+        "!b",
+        "a>1",
+        "tier,a notin (0)",
+    ]
+    .iter()
+    .map(|s| s.parse().unwrap())
+    .collect();
     let readers: Vec<_> = (0..3)
         .map(|_| {
             let reader: Reader = reader.clone();
@@ -445,8 +499,11 @@ fn stress_one_writer_many_readers() {
                     versions.insert(snap.version());
                     for sel in &selectors {
                         let got = snap.select(sel);
-                        let want: ObjectSet =
-                            snap.iter().filter(|o| sel.matches(o)).map(|o| o.id()).collect();
+                        let want: ObjectSet = snap
+                            .iter()
+                            .filter(|o| sel.matches(o))
+                            .map(|o| o.id())
+                            .collect();
                         assert_eq!(got, want, "{sel} at version {}", snap.version());
                     }
                     for v in 0..4 {
@@ -461,8 +518,12 @@ fn stress_one_writer_many_readers() {
         .collect();
     let mut state = 1u64;
     for e in 0..EVENTS {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        let id = inv.id("ns", &format!("o{}", (state >> 33) as usize % OBJECTS)).unwrap();
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let id = inv
+            .id("ns", &format!("o{}", (state >> 33) as usize % OBJECTS))
+            .unwrap();
         let v = (state >> 20) % 4;
         let edits = LabelEdit::parse_all([format!("a={v}"), format!("b={v}")]).unwrap();
         inv.relabel(id, &edits, true).unwrap();

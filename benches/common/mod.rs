@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use kube_core::{Expression, Selector as KubeSelector};
-use label_selector::{Operator, Selector};
+use label_selector::{LabelSet, Operator, Selector};
 
 /// One equality.
 pub(crate) const S1: &str = "app=web";
@@ -173,4 +173,95 @@ impl Plain {
 /// The labels as a `BTreeMap`, what kube-core matches against.
 pub(crate) fn btree(labels: &[(String, String)]) -> BTreeMap<String, String> {
     labels.iter().cloned().collect()
+}
+
+/// A seeded SplitMix64 generator, so every run builds the same inventory.
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n`.
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
+    }
+}
+
+/// `n` bits of a hash of `x`, as lowercase hex (the shape of `pod-template-hash`).
+fn hex(x: u64, digits: usize) -> String {
+    let mut r = Rng::new(x ^ 0xfeed);
+    let v = r.next();
+    format!("{v:016x}")[..digits].to_string()
+}
+
+/// One synthetic pod.
+pub(crate) struct Pod {
+    pub(crate) namespace: String,
+    pub(crate) name: String,
+    pub(crate) labels: LabelSet,
+}
+
+/// Pods with 8 labels each, seeded: `app` uniform over 1 000 values (value 0 is `web`), `env`
+/// over 4, `tier` over 5, `version` over 20, `team` over 50 (also the namespace),
+/// `pod-template-hash` shared by the 10 pods of a ReplicaSet, `instance` unique, and
+/// `gpu=true` on 10 % of pods, the rest carrying a `controller-revision-hash`.
+pub(crate) fn synthetic_pods(n: usize, seed: u64) -> Vec<Pod> {
+    const ENVS: [&str; 4] = ["prod", "staging", "dev", "test"];
+    const TIERS: [&str; 5] = ["frontend", "backend", "db", "cache", "worker"];
+    let mut rng = Rng::new(seed);
+    (0..n)
+        .map(|i| {
+            let app_n = rng.below(1000);
+            let app = if app_n == 0 {
+                "web".to_string()
+            } else {
+                format!("app-{app_n:03}")
+            };
+            let team = format!("team-{:02}", rng.below(50));
+            let rs = hex(i as u64 / 10, 10);
+            let instance = hex(i as u64 | (1 << 40), 12);
+            let name = format!("{app}-{rs}-{}", &instance[..5]);
+            let mut pairs = vec![
+                ("app".to_string(), app),
+                ("env".into(), ENVS[rng.below(4) as usize].into()),
+                ("tier".into(), TIERS[rng.below(5) as usize].into()),
+                ("version".into(), format!("v{}", rng.below(20) + 1)),
+                ("team".into(), team.clone()),
+                ("pod-template-hash".into(), rs),
+                ("instance".into(), instance),
+            ];
+            if rng.below(10) == 0 {
+                pairs.push(("gpu".into(), "true".into()));
+            } else {
+                pairs.push((
+                    "controller-revision-hash".into(),
+                    hex((i as u64 / 20) | (1 << 41), 10),
+                ));
+            }
+            Pod {
+                namespace: team,
+                name,
+                labels: LabelSet::from_pairs(pairs).unwrap(),
+            }
+        })
+        .collect()
+}
+
+/// An inventory holding `pods`.
+pub(crate) fn inventory_of(pods: &[Pod]) -> label_selector::Inventory {
+    let mut inv = label_selector::Inventory::new();
+    for p in pods {
+        inv.insert(&p.namespace, &p.name, &p.labels).unwrap();
+    }
+    inv
 }

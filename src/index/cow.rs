@@ -1,46 +1,41 @@
 //! Copy-on-write storage shared between the writer and published snapshots.
 //!
-//! A [`CowVec`] is a vector cut into chunks of 1 024 elements, each behind an `Arc`. Cloning it
-//! (publishing a snapshot) copies one pointer per chunk; the writer's first change to a chunk
-//! that a snapshot still shares copies that chunk only. An [`Arena`] holds interned string bytes
+//! A [`CowVec`] is a two-level persistent vector (see its docs). Cloning it (publishing a
+//! snapshot) copies one pointer per 4 096 elements; the writer's first change to an element
+//! that a snapshot still shares copies 64 pointers and 64 elements. An [`Arena`] holds interned string bytes
 //! the same way, in 64 KiB segments that strings never straddle.
 
 use std::sync::Arc;
 
-const BITS: usize = 10;
-/// Elements per chunk.
-pub(crate) const CHUNK: usize = 1 << BITS;
-const MASK: usize = CHUNK - 1;
+const LEAF_BITS: usize = 6;
+/// Elements per leaf: the unit the writer copies on its first change after a publish.
+const LEAF: usize = 1 << LEAF_BITS;
+const NODE_BITS: usize = 6;
+/// Leaves per node.
+const NODE: usize = 1 << NODE_BITS;
+/// Elements per node.
+pub(crate) const CHUNK: usize = LEAF * NODE;
 
-/// A chunked vector whose clones share unchanged chunks.
+/// A two-level persistent vector: nodes of 64 leaves of 64 elements, each level behind an
+/// `Arc`. Cloning copies one pointer per 4 096 elements; the writer's first change to an
+/// element after a clone copies its node (64 pointers) and its leaf (64 elements) if they are
+/// shared, so random writes across a million entries copy kilobytes, not megabytes.
 #[derive(Clone, Debug)]
 pub(crate) struct CowVec<T> {
-    chunks: Vec<Arc<Vec<T>>>,
+    nodes: Vec<Arc<[Arc<[T]>]>>,
     len: usize,
 }
 
 impl<T> Default for CowVec<T> {
     fn default() -> Self {
         CowVec {
-            chunks: Vec::new(),
+            nodes: Vec::new(),
             len: 0,
         }
     }
 }
 
-/// The chunk for writing, copied first if a snapshot shares it.
-#[inline]
-fn own<T: Clone>(chunk: &mut Arc<Vec<T>>) -> &mut Vec<T> {
-    if Arc::get_mut(chunk).is_none() {
-        let mut copy = Vec::with_capacity(CHUNK);
-        copy.extend_from_slice(chunk);
-        *chunk = Arc::new(copy);
-    }
-    // Just made unique if it was not.
-    Arc::make_mut(chunk)
-}
-
-impl<T: Clone> CowVec<T> {
+impl<T: Clone + Default> CowVec<T> {
     /// `n` copies of `value`.
     pub(crate) fn filled(n: usize, value: T) -> CowVec<T> {
         let mut v = CowVec::default();
@@ -56,7 +51,13 @@ impl<T: Clone> CowVec<T> {
 
     #[inline]
     pub(crate) fn get(&self, i: usize) -> Option<&T> {
-        self.chunks.get(i >> BITS)?.get(i & MASK)
+        if i >= self.len {
+            return None;
+        }
+        self.nodes
+            .get(i >> (LEAF_BITS + NODE_BITS))?
+            .get((i >> LEAF_BITS) & (NODE - 1))?
+            .get(i & (LEAF - 1))
     }
 
     #[inline]
@@ -64,28 +65,36 @@ impl<T: Clone> CowVec<T> {
         if i >= self.len {
             return None;
         }
-        own(&mut self.chunks[i >> BITS]).get_mut(i & MASK)
+        let node = Arc::make_mut(self.nodes.get_mut(i >> (LEAF_BITS + NODE_BITS))?);
+        let leaf = Arc::make_mut(node.get_mut((i >> LEAF_BITS) & (NODE - 1))?);
+        leaf.get_mut(i & (LEAF - 1))
     }
 
     pub(crate) fn push(&mut self, value: T) {
-        if self.len & MASK == 0 {
-            self.chunks.push(Arc::new(Vec::with_capacity(CHUNK)));
+        if self.len.is_multiple_of(CHUNK) {
+            let leaves: Vec<Arc<[T]>> = (0..NODE)
+                .map(|_| Arc::from(vec![T::default(); LEAF]))
+                .collect();
+            self.nodes.push(Arc::from(leaves));
         }
-        if let Some(last) = self.chunks.last_mut() {
-            own(last).push(value);
-            self.len += 1;
+        self.len += 1;
+        if let Some(slot) = self.get_mut(self.len - 1) {
+            *slot = value;
         }
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = &T> + '_ {
-        self.chunks.iter().flat_map(|c| c.iter())
+        self.nodes
+            .iter()
+            .flat_map(|n| n.iter().flat_map(|l| l.iter()))
+            .take(self.len)
     }
 
-    /// Bytes owned: the chunk table and every chunk at full capacity (shared chunks counted
-    /// once per holder, as the writer sees it).
+    /// Bytes owned: the node table, nodes and leaves (shared ones counted in full, as the
+    /// writer sees them).
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.chunks.capacity() * size_of::<Arc<Vec<T>>>()
-            + self.chunks.len() * (16 + size_of::<Vec<T>>() + CHUNK * size_of::<T>())
+        self.nodes.capacity() * size_of::<Arc<[Arc<[T]>]>>()
+            + self.nodes.len() * (16 + NODE * (size_of::<Arc<[T]>>() + 16 + LEAF * size_of::<T>()))
     }
 }
 
@@ -100,14 +109,17 @@ pub(crate) struct Arena {
 }
 
 impl Arena {
-    /// Appends `bytes` (at most 64 KiB) and returns their offset, or `None` when the arena
-    /// would pass 4 GiB.
+    /// Appends `bytes` (shorter than 64 KiB - 2) after a two-byte length, and returns their
+    /// offset, or `None` when the arena would pass 4 GiB.
     pub(crate) fn push(&mut self, bytes: &[u8]) -> Option<u32> {
-        debug_assert!(bytes.len() <= SEGMENT);
+        let len = u16::try_from(bytes.len())
+            .ok()
+            .filter(|&l| usize::from(l) + 2 <= SEGMENT)?;
+        let need = bytes.len() + 2;
         let fits = self
             .segments
             .last()
-            .is_some_and(|s| s.len() + bytes.len() <= SEGMENT);
+            .is_some_and(|s| s.len() + need <= SEGMENT);
         if !fits {
             if self.segments.len() >= (u32::MAX as usize + 1) / SEGMENT {
                 return None;
@@ -123,18 +135,31 @@ impl Arena {
         }
         let buf = Arc::make_mut(last);
         let pos = buf.len();
+        buf.extend_from_slice(&len.to_le_bytes());
         buf.extend_from_slice(bytes);
         u32::try_from(seg * SEGMENT + pos).ok()
     }
 
-    /// The bytes at `off`, `len` long; empty if out of range (never for offsets it issued).
+    /// Whether `strings` more strings surely fit (each might open a segment).
+    pub(crate) fn has_room(&self, strings: usize) -> bool {
+        (self.segments.len() + strings) * SEGMENT <= u32::MAX as usize + 1 - SEGMENT
+    }
+
+    /// The bytes pushed at `off`; empty if out of range (never for offsets it issued).
     #[inline]
-    pub(crate) fn get(&self, off: u32, len: usize) -> &[u8] {
+    pub(crate) fn get(&self, off: u32) -> &[u8] {
         let off = off as usize;
-        self.segments
-            .get(off / SEGMENT)
-            .and_then(|s| s.get(off % SEGMENT..off % SEGMENT + len))
-            .unwrap_or(&[])
+        let Some(seg) = self.segments.get(off / SEGMENT) else {
+            return &[];
+        };
+        let at = off % SEGMENT;
+        match seg.get(at..at + 2) {
+            Some(&[lo, hi]) => {
+                let len = usize::from(u16::from_le_bytes([lo, hi]));
+                seg.get(at + 2..at + 2 + len).unwrap_or(&[])
+            }
+            _ => &[],
+        }
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
@@ -173,10 +198,11 @@ mod tests {
         let copy = arena.clone();
         let late = arena.push(b"late").unwrap();
         for &o in &offs {
-            assert_eq!(copy.get(o, 1000), &s[..]);
-            assert!((o as usize % super::SEGMENT) + 1000 <= super::SEGMENT);
+            assert_eq!(copy.get(o), &s[..]);
+            assert!((o as usize % super::SEGMENT) + 1002 <= super::SEGMENT);
         }
-        assert_eq!(arena.get(late, 4), b"late");
-        assert_eq!(copy.get(late, 4), b"");
+        assert_eq!(arena.get(late), b"late");
+        assert_eq!(copy.get(late), b"");
+        assert_eq!(arena.push(&vec![b'y'; super::SEGMENT]), None);
     }
 }

@@ -3,7 +3,9 @@
 //! One table type serves every name the index keeps: label keys (tag 0), `key=value` pairs
 //! (tag = key id), namespaces (tag 0) and object names (tag = namespace id, so the id of
 //! `(namespace, name)` is the object's id). The table is open addressing with linear probing
-//! over `u32` slots and backward-shift deletion (no tombstones); entries and bytes live in
+//! and backward-shift deletion (no tombstones). A slot holds the id and the high 32 bits of the
+//! string's hash, so a probe reads entries and bytes only when those bits agree: new strings
+//! (every pod name) are rejected within the slot array's cache lines; entries and bytes live in
 //! copy-on-write storage, so a clone is a consistent snapshot. Freed ids are reused, most
 //! recently freed first; the bytes of freed strings are reclaimed by compaction once they are
 //! more than half the arena.
@@ -11,18 +13,24 @@
 use super::cow::{Arena, CowVec};
 use super::hash::Hasher;
 
-/// `len` of a free entry; its `tag` links to the next free id.
+/// `off` of a free entry; its `tag` links to the next free id.
 const FREE: u32 = u32::MAX;
 /// End of the free list.
 const NONE: u32 = u32::MAX;
 /// The largest id issued; `u32::MAX` is reserved for [`NONE`].
 const MAX_ID: usize = u32::MAX as usize - 1;
 
-#[derive(Clone, Copy, Debug)]
+/// A slot: the hash's high half above `id + 1` (never 0).
+#[inline]
+fn slot_value(hash: u64, id: u32) -> u64 {
+    hash >> 32 << 32 | u64::from(id + 1)
+}
+
+#[derive(Clone, Copy, Debug, Default)]
 struct Entry {
     tag: u32,
+    /// Where the string's length and bytes are in the arena.
     off: u32,
-    len: u32,
 }
 
 /// A tagged string interner; see the module docs.
@@ -30,8 +38,8 @@ struct Entry {
 pub(crate) struct Dict {
     entries: CowVec<Entry>,
     arena: Arena,
-    /// `id + 1`, or 0 for an empty slot; the length is a power of two.
-    slots: CowVec<u32>,
+    /// `hash >> 32 << 32 | (id + 1)`, or 0 for an empty slot.
+    slots: CowVec<u64>,
     live: usize,
     live_bytes: usize,
     dead_bytes: usize,
@@ -44,7 +52,7 @@ impl Dict {
         Dict {
             entries: CowVec::default(),
             arena: Arena::default(),
-            slots: CowVec::filled(16, 0),
+            slots: CowVec::filled(16, 0u64),
             live: 0,
             live_bytes: 0,
             dead_bytes: 0,
@@ -58,58 +66,75 @@ impl Dict {
         self.live
     }
 
+    /// Whether `strings` more strings can surely be interned.
+    pub(crate) fn has_room(&self, strings: usize) -> bool {
+        self.entries.len() + strings <= MAX_ID && self.arena.has_room(strings)
+    }
+
     /// One past the largest id ever issued: ids are below this.
     pub(crate) fn id_bound(&self) -> usize {
         self.entries.len()
     }
 
+    /// The slot after `i`, wrapping around.
     #[inline]
-    fn mask(&self) -> usize {
-        self.slots.len() - 1
+    fn next(&self, i: usize) -> usize {
+        if i + 1 == self.slots.len() { 0 } else { i + 1 }
+    }
+
+    /// The home slot of a hash, or of a slot value (which keeps the hash's high half): the
+    /// high half scaled to the table size, so the table can grow by half (not double) and
+    /// growing needs no string re-hashed.
+    #[inline]
+    fn home(&self, hash: u64) -> usize {
+        (((hash >> 32) * self.slots.len() as u64) >> 32) as usize
     }
 
     #[inline]
     fn bytes(&self, e: &Entry) -> &[u8] {
-        self.arena.get(e.off, e.len as usize)
+        self.arena.get(e.off)
     }
 
     /// The tag and text of a live id.
     #[inline]
     pub(crate) fn get(&self, id: u32) -> Option<(u32, &str)> {
         let e = self.entries.get(id as usize)?;
-        if e.len == FREE {
+        if e.off == FREE {
             return None;
         }
         // Only `&str` bytes are ever stored.
-        Some((e.tag, std::str::from_utf8(self.bytes(e)).unwrap_or_default()))
+        Some((
+            e.tag,
+            std::str::from_utf8(self.bytes(e)).unwrap_or_default(),
+        ))
     }
 
     /// The tag of a live id.
     #[inline]
     pub(crate) fn tag(&self, id: u32) -> Option<u32> {
         let e = self.entries.get(id as usize)?;
-        (e.len != FREE).then_some(e.tag)
+        (e.off != FREE).then_some(e.tag)
     }
 
     /// Probes for `(tag, text)`: `Ok(id)` when present, else `Err(slot)` where it would go.
     #[inline]
     fn probe(&self, tag: u32, text: &[u8], hash: u64) -> Result<u32, usize> {
-        let mask = self.mask();
-        let mut i = hash as usize & mask;
+        let mut i = self.home(hash);
+        let high = hash >> 32;
         loop {
             let v = *self.slots.get(i).unwrap_or(&0);
             if v == 0 {
                 return Err(i);
             }
-            let id = v - 1;
-            if let Some(e) = self.entries.get(id as usize)
+            let id = (v as u32).wrapping_sub(1);
+            if v >> 32 == high
+                && let Some(e) = self.entries.get(id as usize)
                 && e.tag == tag
-                && e.len as usize == text.len()
                 && self.bytes(e) == text
             {
                 return Ok(id);
             }
-            i = (i + 1) & mask;
+            i = self.next(i);
         }
     }
 
@@ -129,19 +154,16 @@ impl Dict {
             Ok(id) => return Some((id, false)),
             Err(slot) => slot,
         };
-        if (self.live + 1) * 4 > self.slots.len() * 3 {
-            self.rehash(self.slots.len() * 2);
+        // At most 80 % full; growing by half keeps the average load near two thirds.
+        if (self.live + 1) * 5 > self.slots.len() * 4 && self.slots.len() < 1 << 32 {
+            self.rehash((self.slots.len() + self.slots.len() / 2).min(1 << 32));
             slot = self.probe(tag, b, hash).err()?;
         }
         if self.free_head == NONE && self.entries.len() > MAX_ID {
             return None;
         }
         let off = self.arena.push(b)?;
-        let entry = Entry {
-            tag,
-            off,
-            len: b.len() as u32,
-        };
+        let entry = Entry { tag, off };
         let id = if self.free_head != NONE {
             let id = self.free_head;
             let e = self.entries.get_mut(id as usize)?;
@@ -152,7 +174,7 @@ impl Dict {
             self.entries.push(entry);
             (self.entries.len() - 1) as u32
         };
-        *self.slots.get_mut(slot)? = id + 1;
+        *self.slots.get_mut(slot)? = slot_value(hash, id);
         self.live += 1;
         self.live_bytes += b.len();
         Some((id, true))
@@ -163,28 +185,26 @@ impl Dict {
         let Some(e) = self.entries.get(id as usize).copied() else {
             return;
         };
-        if e.len == FREE {
+        if e.off == FREE {
             return;
         }
+        let len = self.bytes(&e).len();
         let hash = self.hasher.hash(e.tag, self.bytes(&e));
-        let mask = self.mask();
-        let mut hole = hash as usize & mask;
-        while self.slots.get(hole).is_some_and(|&v| v != id + 1) {
-            hole = (hole + 1) & mask;
+        let mut hole = self.home(hash);
+        let want = slot_value(hash, id);
+        while self.slots.get(hole).is_some_and(|&v| v != want) {
+            hole = self.next(hole);
         }
         // Backward shift: pull later members of the cluster into the hole when their home
         // slot does not lie cyclically in (hole, j].
         let mut j = hole;
         loop {
-            j = (j + 1) & mask;
+            j = self.next(j);
             let v = *self.slots.get(j).unwrap_or(&0);
             if v == 0 {
                 break;
             }
-            let home = match self.entries.get((v - 1) as usize) {
-                Some(o) => self.hasher.hash(o.tag, self.bytes(o)) as usize & mask,
-                None => break,
-            };
+            let home = self.home(v);
             let stays = if hole <= j {
                 hole < home && home <= j
             } else {
@@ -203,35 +223,30 @@ impl Dict {
         if let Some(slot) = self.entries.get_mut(id as usize) {
             *slot = Entry {
                 tag: self.free_head,
-                off: 0,
-                len: FREE,
+                off: FREE,
             };
         }
         self.free_head = id;
         self.live -= 1;
-        self.live_bytes -= e.len as usize;
-        self.dead_bytes += e.len as usize;
+        self.live_bytes -= len;
+        self.dead_bytes += len;
         if self.dead_bytes > self.live_bytes && self.dead_bytes > (1 << 20) {
             self.compact();
         }
     }
 
+    /// Moves every slot into a table of `slot_count` (at most 2^32) slots.
     fn rehash(&mut self, slot_count: usize) {
-        let mut slots = CowVec::filled(slot_count, 0u32);
-        let mask = slot_count - 1;
-        for (id, e) in self.entries.iter().enumerate() {
-            if e.len == FREE {
-                continue;
+        let old = std::mem::replace(&mut self.slots, CowVec::filled(slot_count, 0u64));
+        for &v in old.iter().filter(|&&v| v != 0) {
+            let mut i = self.home(v);
+            while self.slots.get(i).is_some_and(|&s| s != 0) {
+                i = self.next(i);
             }
-            let mut i = self.hasher.hash(e.tag, self.bytes(e)) as usize & mask;
-            while slots.get(i).is_some_and(|&v| v != 0) {
-                i = (i + 1) & mask;
-            }
-            if let Some(s) = slots.get_mut(i) {
-                *s = id as u32 + 1;
+            if let Some(s) = self.slots.get_mut(i) {
+                *s = v;
             }
         }
-        self.slots = slots;
     }
 
     /// Copies the live strings into a fresh arena, dropping freed bytes.
@@ -240,9 +255,9 @@ impl Dict {
         let mut entries = CowVec::default();
         for e in self.entries.iter() {
             let mut e = *e;
-            if e.len != FREE {
+            if e.off != FREE {
                 // Every live string fitted before, so it fits again.
-                e.off = arena.push(self.arena.get(e.off, e.len as usize)).unwrap_or(0);
+                e.off = arena.push(self.arena.get(e.off)).unwrap_or(0);
             }
             entries.push(e);
         }
@@ -287,7 +302,7 @@ impl Dict {
                 .entries
                 .get(at as usize)
                 .ok_or_else(|| format!("free list points past the entries at {at}"))?;
-            if e.len != FREE {
+            if e.off != FREE {
                 return Err(format!("free list holds live id {at}"));
             }
             free += 1;
@@ -358,6 +373,6 @@ mod tests {
         d.validate().unwrap();
         assert_eq!(d.len(), 400);
         assert!(d.heap_bytes() < 8 << 20, "{}", d.heap_bytes());
-        assert_eq!(d.find(1, &format!("{long}-39-1999")).is_some(), true);
+        assert!(d.find(1, &format!("{long}-39-1999")).is_some());
     }
 }

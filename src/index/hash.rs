@@ -32,10 +32,7 @@ impl Hasher {
     /// Hashes `bytes` under a 32-bit tag (the table's namespace for the string).
     #[inline]
     pub(crate) fn hash(&self, tag: u32, bytes: &[u8]) -> u64 {
-        let mut h = fold(
-            self.seed ^ (u64::from(tag) << 32) ^ bytes.len() as u64,
-            MUL,
-        );
+        let mut h = fold(self.seed ^ (u64::from(tag) << 32) ^ bytes.len() as u64, MUL);
         let mut words = bytes.chunks_exact(8);
         for w in &mut words {
             let mut b = [0u8; 8];
@@ -69,6 +66,9 @@ mod tests {
         for i in 0..1600 {
             buckets[(h.hash(0, format!("pod-{i}").as_bytes()) & 15) as usize] += 1;
         }
-        assert!(buckets.iter().all(|&n| (50..150).contains(&n)), "{buckets:?}");
+        assert!(
+            buckets.iter().all(|&n| (50..150).contains(&n)),
+            "{buckets:?}"
+        );
     }
 }

@@ -100,7 +100,10 @@ fn check_name(name: &str) -> Result<(), Error> {
         return err(0..name.len());
     }
     if name.len() > 253 {
-        let start = (0..=253).rev().find(|&i| name.is_char_boundary(i)).unwrap_or(0);
+        let start = (0..=253)
+            .rev()
+            .find(|&i| name.is_char_boundary(i))
+            .unwrap_or(0);
         return err(start..name.len());
     }
     if let Some((i, c)) = name
@@ -173,17 +176,20 @@ impl Inventory {
     ) -> Result<ObjectId, Error> {
         check_namespace(namespace)?;
         check_name(name)?;
-        if let Some(id) = self.view.id(namespace, name) {
-            self.set_labels(id, labels)?;
-            return Ok(id);
-        }
         self.room(labels.len())?;
         let v = &mut self.view;
         let (ns, _) = v
             .namespaces
             .intern(0, namespace)
             .ok_or_else(|| capacity("namespaces"))?;
-        let (id, _) = v.names.intern(ns, name).ok_or_else(|| capacity("objects"))?;
+        let (id, new) = v
+            .names
+            .intern(ns, name)
+            .ok_or_else(|| capacity("objects"))?;
+        if !new {
+            self.set_labels(ObjectId::new(id), labels)?;
+            return Ok(ObjectId::new(id));
+        }
         slot(&mut v.ns_postings, ns)
             .ok_or_else(|| capacity("namespaces"))?
             .insert(id);
@@ -193,7 +199,7 @@ impl Inventory {
         }
         let mut pairs: SmallVec<[(u32, u32); 8]> = SmallVec::new();
         for (key, value) in labels.iter() {
-            let (k, p) = self.add_label(id, key, value)?;
+            let (k, p) = self.add_label(id, key, value, true)?;
             pairs.push((k, p));
         }
         pairs.sort_unstable();
@@ -207,19 +213,31 @@ impl Inventory {
     /// Checks that every table can take `labels` new strings, so that a change either
     /// completes or does not start.
     fn room(&self, labels: usize) -> Result<(), Error> {
-        let limit = u32::MAX as usize - 2;
         let v = &self.view;
-        if v.names.id_bound() >= limit || v.namespaces.id_bound() >= limit {
+        if !v.names.has_room(1) {
             return Err(capacity("objects"));
         }
-        if v.keys.id_bound() + labels >= limit || v.pairs.id_bound() + labels >= limit {
+        if !v.namespaces.has_room(1) {
+            return Err(capacity("namespaces"));
+        }
+        if !v.keys.has_room(labels) {
+            return Err(capacity("keys"));
+        }
+        if !v.pairs.has_room(labels) {
             return Err(capacity("label values"));
         }
         Ok(())
     }
 
-    /// Adds one label of object `id` to the postings; returns (key id, pair id).
-    fn add_label(&mut self, id: u32, key: &str, value: &str) -> Result<(u32, u32), Error> {
+    /// Adds one label of object `id` to the postings; returns (key id, pair id). With `key_too`
+    /// false the object already has the key (a value is being replaced).
+    fn add_label(
+        &mut self,
+        id: u32,
+        key: &str,
+        value: &str,
+        key_too: bool,
+    ) -> Result<(u32, u32), Error> {
         let v = &mut self.view;
         let (k, _) = v.keys.intern(0, key).ok_or_else(|| capacity("keys"))?;
         let (p, new) = v
@@ -237,14 +255,18 @@ impl Inventory {
         slot(&mut v.pair_postings, p)
             .ok_or_else(|| capacity("label values"))?
             .insert(id);
-        slot(&mut v.key_postings, k)
-            .ok_or_else(|| capacity("keys"))?
-            .insert(id);
+        if key_too {
+            slot(&mut v.key_postings, k)
+                .ok_or_else(|| capacity("keys"))?
+                .insert(id);
+        }
         Ok((k, p))
     }
 
     /// Removes pair `p` of object `id` from the postings, freeing what becomes unused.
-    fn drop_label(&mut self, id: u32, p: u32) {
+    /// With `key_too` false the object keeps the key (its value is being replaced), so the
+    /// key's posting is left alone.
+    fn drop_label(&mut self, id: u32, p: u32, key_too: bool) {
         let v = &mut self.view;
         let Some(k) = v.pairs.tag(p) else { return };
         if let Some(posting) = v.pair_postings.get_mut(p as usize) {
@@ -257,6 +279,9 @@ impl Inventory {
                 }
                 v.pairs.remove(p);
             }
+        }
+        if !key_too {
+            return;
         }
         if let Some(posting) = v.key_postings.get_mut(k as usize) {
             posting.remove(id);
@@ -299,10 +324,10 @@ impl Inventory {
             return Ok(());
         }
         for &p in old.iter().filter(|p| !keep.contains(p)) {
-            self.drop_label(raw, p);
+            self.drop_label(raw, p, true);
         }
         for (key, value) in add {
-            new_pairs.push(self.add_label(raw, key, value)?);
+            new_pairs.push(self.add_label(raw, key, value, true)?);
         }
         new_pairs.sort_unstable();
         if let Some(o) = self.view.objects.get_mut(raw as usize) {
@@ -350,18 +375,15 @@ impl Inventory {
         edits: &[LabelEdit],
         overwrite: bool,
     ) -> Result<(), Error> {
-        let old = self.pairs_of(id)?;
+        let mut pairs = self.pairs_of(id)?;
         self.room(edits.len())?;
         let raw = id.get();
-        let v = &self.view;
-        // The object's current pair for a key id, if any.
-        let current = |k: u32| old.iter().copied().find(|&p| v.pairs.tag(p) == Some(k));
         if !overwrite {
             for e in edits {
                 if let LabelEdit::Set { key, value } = e
-                    && let Some(k) = v.key_id(key)
-                    && let Some(p) = current(k)
-                    && let Some((_, now)) = v.pairs.get(p)
+                    && let Some(k) = self.view.key_id(key)
+                    && let Ok(i) = self.view.find_key(&pairs, k)
+                    && let Some((_, now)) = self.view.pairs.get(pairs[i])
                     && now != &**value
                 {
                     return Err(Error::new(
@@ -374,44 +396,41 @@ impl Inventory {
                 }
             }
         }
-        let mut pairs: SmallVec<[(u32, u32); 8]> = old
-            .iter()
-            .filter_map(|&p| Some((self.view.pairs.tag(p)?, p)))
-            .collect();
         let mut touched = false;
         for e in edits {
             let key = match e {
                 LabelEdit::Set { key, .. } | LabelEdit::Remove { key } => key,
             };
-            let at = self
-                .view
-                .key_id(key)
-                .and_then(|k| pairs.iter().position(|&(pk, _)| pk == k));
-            match e {
-                LabelEdit::Set { key, value } => {
-                    if let Some(i) = at {
-                        if self.view.pairs.get(pairs[i].1).map(|(_, s)| s) == Some(&**value) {
-                            continue;
-                        }
-                        let (_, p) = pairs.remove(i);
-                        self.drop_label(raw, p);
+            let at = match self.view.key_id(key) {
+                Some(k) => self.view.find_key(&pairs, k).ok(),
+                None => None,
+            };
+            match (e, at) {
+                (LabelEdit::Set { key, value }, Some(i)) => {
+                    let old = pairs[i];
+                    if self.view.pairs.get(old).map(|(_, s)| s) == Some(&**value) {
+                        continue;
                     }
-                    pairs.push(self.add_label(raw, key, value)?);
-                    touched = true;
+                    // Same key: the object keeps the key and the key order.
+                    self.drop_label(raw, old, false);
+                    pairs[i] = self.add_label(raw, key, value, false)?.1;
                 }
-                LabelEdit::Remove { .. } => {
-                    if let Some(i) = at {
-                        let (_, p) = pairs.remove(i);
-                        self.drop_label(raw, p);
-                        touched = true;
-                    }
+                (LabelEdit::Set { key, value }, None) => {
+                    let (k, p) = self.add_label(raw, key, value, true)?;
+                    let at = self.view.find_key(&pairs, k).unwrap_or_else(|i| i);
+                    pairs.insert(at, p);
                 }
+                (LabelEdit::Remove { .. }, Some(i)) => {
+                    let p = pairs.remove(i);
+                    self.drop_label(raw, p, true);
+                }
+                (LabelEdit::Remove { .. }, None) => continue,
             }
+            touched = true;
         }
         if touched {
-            pairs.sort_unstable();
             if let Some(o) = self.view.objects.get_mut(raw as usize) {
-                *o = pairs.iter().map(|&(_, p)| p).collect();
+                *o = pairs;
             }
             self.changed();
         }
@@ -425,19 +444,19 @@ impl Inventory {
         };
         let raw = id.get();
         for &p in &old {
-            self.drop_label(raw, p);
+            self.drop_label(raw, p, true);
         }
         let v = &mut self.view;
         if let Some(o) = v.objects.get_mut(raw as usize) {
             *o = PairIds::new();
         }
         Arc::make_mut(&mut v.live).remove(raw);
-        if let Some(ns) = v.names.tag(raw) {
-            if let Some(posting) = v.ns_postings.get_mut(ns as usize) {
-                posting.remove(raw);
-                if posting.len() == 0 {
-                    v.namespaces.remove(ns);
-                }
+        if let Some(ns) = v.names.tag(raw)
+            && let Some(posting) = v.ns_postings.get_mut(ns as usize)
+        {
+            posting.remove(raw);
+            if posting.len() == 0 {
+                v.namespaces.remove(ns);
             }
         }
         v.names.remove(raw);

@@ -20,7 +20,7 @@ mod snapshot;
 mod view;
 
 pub use inventory::Inventory;
-pub use set::{IntoIter, ObjectId, ObjectSet};
 pub(crate) use set::PostingRef;
+pub use set::{IntoIter, ObjectId, ObjectSet};
 pub use snapshot::{Reader, Snapshot};
 pub use view::{ObjectRef, Stats, View};

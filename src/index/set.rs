@@ -230,10 +230,13 @@ set_ops!(
     Sub sub SubAssign sub_assign
 );
 
-/// Approximate heap bytes of a bitmap: container payloads plus container headers.
+/// Approximate heap bytes of a bitmap: container payloads (array capacity, 8 KiB per bitset)
+/// plus container headers. roaring's own statistics count array slots as four bytes and a
+/// bitset's capacity in bits, so they are corrected here.
 pub(crate) fn bitmap_bytes(b: &RoaringBitmap) -> usize {
     let s = b.statistics();
-    (s.n_bytes_array_containers + s.n_bytes_run_containers + s.n_bytes_bitset_containers) as usize
+    (s.n_bytes_array_containers / 2 + s.n_bytes_run_containers) as usize
+        + s.n_bitset_containers as usize * 8192
         + s.n_containers as usize * 32
 }
 
@@ -287,12 +290,8 @@ impl Posting {
                 *self = Posting::Many(Arc::new(b));
                 true
             }
-            Posting::Many(b) => {
-                if b.contains(id) {
-                    return false;
-                }
-                Arc::make_mut(b).insert(id)
-            }
+            // Not `try_push`: on a bitset container it scans for the maximum first.
+            Posting::Many(b) => Arc::make_mut(b).insert(id),
         }
     }
 
@@ -308,11 +307,11 @@ impl Posting {
                 hit
             }
             Posting::Many(b) => {
-                if !b.contains(id) {
+                // Callers remove only members, so copying a shared bitmap is never wasted.
+                let b = Arc::make_mut(b);
+                if !b.remove(id) {
                     return false;
                 }
-                let b = Arc::make_mut(b);
-                b.remove(id);
                 if b.len() == 1 {
                     let last = b.min().unwrap_or(id);
                     *self = Posting::One(last);

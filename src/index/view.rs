@@ -113,11 +113,8 @@ impl<'v> ObjectRef<'v> {
     /// The value of one label.
     pub fn label(&self, key: &str) -> Option<&'v str> {
         let key = self.view.keys.find(0, key)?;
-        self.pairs
-            .iter()
-            .find(|&&p| self.view.pairs.tag(p) == Some(key))
-            .and_then(|&p| self.view.pairs.get(p))
-            .map(|(_, v)| v)
+        let i = self.view.find_key(self.pairs, key).ok()?;
+        self.view.pairs.get(self.pairs[i]).map(|(_, v)| v)
     }
 
     /// The labels as `(key, value)`, in no particular order.
@@ -210,7 +207,9 @@ impl View {
 
     /// The live objects in id order.
     pub fn iter(&self) -> impl Iterator<Item = ObjectRef<'_>> + '_ {
-        self.live.iter().filter_map(|id| self.get(ObjectId::new(id)))
+        self.live
+            .iter()
+            .filter_map(|id| self.get(ObjectId::new(id)))
     }
 
     /// The namespaces that have objects, in no particular order.
@@ -277,6 +276,19 @@ impl View {
             + spilled
             + numeric
             + bitmap_bytes
+    }
+
+    /// Where key id `key` is among an object's pairs (ordered by key id): `Ok(position)`, or
+    /// `Err(insertion point)`. Looks up only the pairs it passes.
+    pub(crate) fn find_key(&self, pairs: &[u32], key: u32) -> Result<usize, usize> {
+        for (i, &p) in pairs.iter().enumerate() {
+            match self.pairs.tag(p) {
+                Some(k) if k == key => return Ok(i),
+                Some(k) if k > key => return Err(i),
+                _ => {}
+            }
+        }
+        Err(pairs.len())
     }
 
     // ---- crate-level accessors for the query engine ----
@@ -353,8 +365,7 @@ impl View {
         // Rebuild every posting from the objects and compare.
         let mut pair_exp: Vec<RoaringBitmap> = vec![RoaringBitmap::new(); self.pairs.id_bound()];
         let mut key_exp: Vec<RoaringBitmap> = vec![RoaringBitmap::new(); self.keys.id_bound()];
-        let mut ns_exp: Vec<RoaringBitmap> =
-            vec![RoaringBitmap::new(); self.namespaces.id_bound()];
+        let mut ns_exp: Vec<RoaringBitmap> = vec![RoaringBitmap::new(); self.namespaces.id_bound()];
         let mut live = RoaringBitmap::new();
         for (id, ns, _) in self.names.iter() {
             live.insert(id);
@@ -376,7 +387,9 @@ impl View {
                     .tag(p)
                     .ok_or(format!("object {id} holds dead pair {p}"))?;
                 if last_key.is_some_and(|k| k >= key) {
-                    return Err(format!("object {id}: pairs not in strictly increasing key order"));
+                    return Err(format!(
+                        "object {id}: pairs not in strictly increasing key order"
+                    ));
                 }
                 last_key = Some(key);
                 pair_exp[p as usize].insert(id);
@@ -408,7 +421,9 @@ impl View {
                     return Err(format!("{what} {i}: posting differs from the objects"));
                 }
                 if e.is_empty() == dict.tag(i as u32).is_some() {
-                    return Err(format!("{what} {i}: interned exactly when its posting is empty"));
+                    return Err(format!(
+                        "{what} {i}: interned exactly when its posting is empty"
+                    ));
                 }
             }
             if got.iter().skip(exp.len()).any(|p| p.len() > 0) {
