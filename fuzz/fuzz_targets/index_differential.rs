@@ -1,0 +1,190 @@
+//! Differential index: arbitrary insert / relabel / delete / publish / query sequences applied
+//! to the bitmap index and to a plain map of label sets; every query must agree with
+//! `Selector::matches`, in the writer's view and in every snapshot taken along the way, and
+//! the index's invariants must hold at the end.
+#![no_main]
+
+use std::collections::BTreeMap;
+
+use label_selector::{
+    Inventory, LabelEdit, LabelSet, Operator, Requirement, Selector, Snapshot, View,
+};
+use libfuzzer_sys::fuzz_target;
+
+const NAMESPACES: &[&str] = &["", "a", "b"];
+const KEYS: &[&str] = &["app", "env", "x.io/n", "cores", "abcdefghi", "abcdefghj"];
+const VALUES: &[&str] = &[
+    "",
+    "web",
+    "db",
+    "1",
+    "007",
+    "42",
+    "9223372036854775807",
+    "abcdefgh1",
+];
+const THRESHOLDS: &[&str] = &["0", "7", "41", "9223372036854775806"];
+const OPS: &[Operator] = &[
+    Operator::Equals,
+    Operator::DoubleEquals,
+    Operator::NotEquals,
+    Operator::In,
+    Operator::NotIn,
+    Operator::Exists,
+    Operator::DoesNotExist,
+    Operator::GreaterThan,
+    Operator::LessThan,
+];
+
+type Model = BTreeMap<(String, String), LabelSet>;
+
+struct Bytes<'a>(&'a [u8]);
+
+impl Bytes<'_> {
+    fn next(&mut self) -> Option<usize> {
+        let (&b, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(usize::from(b))
+    }
+    fn pick<'p, T>(&mut self, pool: &'p [T]) -> Option<&'p T> {
+        Some(&pool[self.next()? % pool.len()])
+    }
+}
+
+fn labels(b: &mut Bytes<'_>) -> Option<LabelSet> {
+    let n = b.next()? % 5;
+    let mut set = LabelSet::new();
+    for _ in 0..n {
+        let (k, v) = (*b.pick(KEYS)?, *b.pick(VALUES)?);
+        set.insert(k, v).expect("pool labels are valid");
+    }
+    Some(set)
+}
+
+fn selector(b: &mut Bytes<'_>) -> Option<Selector> {
+    match b.next()? % 16 {
+        0 => return Some(Selector::nothing()),
+        1 => return Some(Selector::everything()),
+        _ => {}
+    }
+    let n = 1 + b.next()? % 4;
+    let mut reqs = Vec::new();
+    for _ in 0..n {
+        let key = *b.pick(KEYS)?;
+        let op = *b.pick(OPS)?;
+        let values: Vec<&str> = match op {
+            Operator::Exists | Operator::DoesNotExist => vec![],
+            Operator::GreaterThan | Operator::LessThan => vec![*b.pick(THRESHOLDS)?],
+            Operator::In | Operator::NotIn => {
+                let m = 1 + b.next()? % 3;
+                (0..m)
+                    .map(|_| b.pick(VALUES).copied())
+                    .collect::<Option<_>>()?
+            }
+            _ => vec![*b.pick(VALUES)?],
+        };
+        reqs.push(Requirement::new(key, op, values).expect("pool requirements are valid"));
+    }
+    Some(Selector::from_requirements(reqs))
+}
+
+fn check(view: &View, model: &Model, sel: &Selector) {
+    let got: Vec<(String, String)> = view
+        .select(sel)
+        .iter()
+        .map(|id| {
+            let o = view.get(id).expect("selected ids are live");
+            (o.namespace().to_string(), o.name().to_string())
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let want: Vec<(String, String)> = model
+        .iter()
+        .filter(|(_, l)| sel.matches(*l))
+        .map(|(k, _)| k.clone())
+        .collect();
+    assert_eq!(got, want, "{sel} with plan {}", view.compile(sel));
+    assert_eq!(view.count(sel), want.len() as u64, "count of {sel}");
+    for ns in NAMESPACES {
+        let n = want.iter().filter(|(w, _)| w == ns).count() as u64;
+        assert_eq!(view.count_in(ns, sel), n, "{sel} in {ns:?}");
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut b = Bytes(data);
+    let mut inv = Inventory::new();
+    let mut model = Model::new();
+    let mut snapshots: Vec<(Snapshot, Model)> = Vec::new();
+    let name = |b: &mut Bytes<'_>| -> Option<(String, String)> {
+        Some((
+            b.pick(NAMESPACES)?.to_string(),
+            format!("o{}", b.next()? % 6),
+        ))
+    };
+    while let Some(op) = b.next() {
+        match op % 6 {
+            0 | 1 => {
+                let Some((ns, n)) = name(&mut b) else { break };
+                let Some(l) = labels(&mut b) else { break };
+                inv.insert(&ns, &n, &l).expect("valid names insert");
+                model.insert((ns, n), l);
+            }
+            2 => {
+                let Some(key) = name(&mut b) else { break };
+                let (Some(count), Some(overwrite)) = (b.next(), b.next()) else {
+                    break;
+                };
+                let mut edits = Vec::new();
+                for _ in 0..count % 4 {
+                    let (Some(k), Some(v)) = (b.pick(KEYS), b.next()) else {
+                        break;
+                    };
+                    let arg = match VALUES.get(v % (VALUES.len() + 1)) {
+                        Some(v) => format!("{k}={v}"),
+                        None => format!("{k}-"),
+                    };
+                    edits.push(LabelEdit::parse(&arg).expect("pool edits are valid"));
+                }
+                let overwrite = overwrite % 2 == 0;
+                match (inv.id(&key.0, &key.1), model.get_mut(&key)) {
+                    (Some(id), Some(l)) => {
+                        let got = inv
+                            .relabel(id, &edits, overwrite)
+                            .map_err(|e| e.to_string());
+                        let want = l.apply(&edits, overwrite).map_err(|e| e.to_string());
+                        assert_eq!(got, want);
+                    }
+                    (None, None) => {}
+                    _ => panic!("index and model disagree on {key:?}"),
+                }
+            }
+            3 => {
+                let Some(key) = name(&mut b) else { break };
+                assert_eq!(
+                    inv.delete_named(&key.0, &key.1).is_some(),
+                    model.remove(&key).is_some()
+                );
+            }
+            4 => {
+                if snapshots.len() < 4 {
+                    snapshots.push((inv.snapshot(), model.clone()));
+                }
+            }
+            _ => {
+                let Some(sel) = selector(&mut b) else { break };
+                check(&inv, &model, &sel);
+                for (snap, then) in &snapshots {
+                    check(snap, then, &sel);
+                }
+            }
+        }
+    }
+    if let Err(e) = inv.internal_validate() {
+        panic!("invariant broken: {e}");
+    }
+    for sel in ["", "app", "!env,cores>7", "app in (web,db),x.io/n notin ()"] {
+        check(&inv, &model, &sel.parse().expect("fixed selectors parse"));
+    }
+});
