@@ -3,13 +3,36 @@
 //! `label-selector` parses selector strings (`kubectl -l 'app=web,env in (prod),!gpu'`) and
 //! structured selectors (`matchLabels` / `matchExpressions`, node selector terms) into one
 //! validated model, prints it back in Kubernetes' canonical form, and matches it against label
-//! sets with Kubernetes' exact semantics.
+//! sets with Kubernetes' exact semantics. An [`Inventory`] indexes many labeled objects with
+//! posting bitmaps so that selecting from a million pods takes microseconds, not a scan.
 //!
 //! # Pipeline
 //!
 //! ```text
 //! "env in (prod),!gpu" --syntax::parse--> Ast (spans) --validate--> Selector --matches--> bool
-//! LabelSelector / NodeSelector (serde) -----------------convert---^
+//! LabelSelector / NodeSelector (serde) -----------------convert---^    |
+//!                                                                      | compile
+//! Inventory (writer) --snapshot--> Snapshot / View --------------------+--> Plan --> select / count
+//! ```
+//!
+//! # Index
+//!
+//! ```
+//! use label_selector::{Inventory, LabelSet, Selector};
+//!
+//! let mut pods = Inventory::new();
+//! pods.insert("shop", "web-1", &LabelSet::from_pairs([("app", "web"), ("env", "prod")])?)?;
+//! pods.insert("shop", "web-2", &LabelSet::from_pairs([("app", "web"), ("env", "dev")])?)?;
+//! let snapshot = pods.snapshot(); // consistent, Send + Sync, shares storage with the writer
+//!
+//! let selector: Selector = "app=web,env!=dev".parse()?;
+//! let hits: Vec<&str> = snapshot
+//!     .select(&selector)
+//!     .iter()
+//!     .map(|id| snapshot.get(id).unwrap().name())
+//!     .collect();
+//! assert_eq!(hits, ["web-1"]);
+//! # Ok::<(), label_selector::Error>(())
 //! ```
 //!
 //! # Example
@@ -62,7 +85,8 @@
 //!
 //! [`Limits`] bounds input length (256 KiB), requirements (1 024) and values per set (4 096) by
 //! default; breaking a limit is a typed error. Keys are at most 253 + 1 + 63 bytes and values 63,
-//! as in Kubernetes.
+//! as in Kubernetes. An [`Inventory`] takes namespaces that are DNS labels (or `""`) and object
+//! names of 1 to 253 bytes, and up to `u32::MAX - 1` objects and distinct strings.
 //!
 //! # Errors
 //!

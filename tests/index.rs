@@ -55,11 +55,7 @@ fn names(view: &View, set: &ObjectSet) -> Vec<(String, String)> {
 }
 
 /// Checks every query entry point of `view` against plain evaluation over `model`.
-fn check_queries(
-    view: &View,
-    model: &Model,
-    sel: &Selector,
-) -> Result<(), TestCaseError> {
+fn check_queries(view: &View, model: &Model, sel: &Selector) -> Result<(), TestCaseError> {
     let plan: Plan<'_> = view.compile(sel);
     let got = plan.select();
     let mut got_names = names(view, &got);
@@ -126,11 +122,7 @@ fn event_strategy() -> impl Strategy<Value = Event> {
 }
 
 /// Applies an event to the index and the model; both must agree on success or failure.
-fn apply(
-    inv: &mut Inventory,
-    model: &mut Model,
-    event: &Event,
-) -> Result<(), TestCaseError> {
+fn apply(inv: &mut Inventory, model: &mut Model, event: &Event) -> Result<(), TestCaseError> {
     let key = |n: usize, i: usize| (NAMESPACES[n].to_string(), format!("obj-{i}"));
     match event {
         Event::Upsert(n, i, labels) => {
