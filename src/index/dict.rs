@@ -192,8 +192,14 @@ impl Dict {
         let hash = self.hasher.hash(e.tag, self.bytes(&e));
         let mut hole = self.home(hash);
         let want = slot_value(hash, id);
-        while self.slots.get(hole).is_some_and(|&v| v != want) {
-            hole = self.next(hole);
+        loop {
+            match self.slots.get(hole) {
+                Some(&v) if v == want => break,
+                // The cluster ended without the id: not in the table, so nothing to free
+                // (never happens while the invariants hold).
+                Some(0) | None => return,
+                Some(_) => hole = self.next(hole),
+            }
         }
         // Backward shift: pull later members of the cluster into the hole when their home
         // slot does not lie cyclically in (hole, j].
