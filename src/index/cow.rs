@@ -70,6 +70,14 @@ impl<T: Clone + Default> CowVec<T> {
         leaf.get_mut(i & (LEAF - 1))
     }
 
+    /// The element at `i`, first growing the vector with default elements if it is shorter.
+    pub(crate) fn get_or_grow(&mut self, i: usize) -> Option<&mut T> {
+        while self.len <= i {
+            self.push(T::default());
+        }
+        self.get_mut(i)
+    }
+
     pub(crate) fn push(&mut self, value: T) {
         if self.len.is_multiple_of(CHUNK) {
             let leaves: Vec<Arc<[T]>> = (0..NODE)

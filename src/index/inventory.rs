@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock};
 
 use smallvec::SmallVec;
 
-use super::set::{ObjectId, Posting};
+use super::set::ObjectId;
 use super::snapshot::{Reader, Snapshot};
 use super::view::{PairIds, View};
 use crate::error::{Error, ErrorKind};
@@ -124,14 +124,6 @@ fn no_such(id: ObjectId) -> Error {
     Error::new(ErrorKind::NoSuchObject, 0..text.len(), &text)
 }
 
-/// Grows `v` with empty postings so that index `i` exists.
-fn slot(v: &mut super::cow::CowVec<Posting>, i: u32) -> Option<&mut Posting> {
-    while v.len() <= i as usize {
-        v.push(Posting::Empty);
-    }
-    v.get_mut(i as usize)
-}
-
 impl Inventory {
     /// An empty inventory.
     pub fn new() -> Inventory {
@@ -190,22 +182,13 @@ impl Inventory {
             self.set_labels(ObjectId::new(id), labels)?;
             return Ok(ObjectId::new(id));
         }
-        slot(&mut v.ns_postings, ns)
+        v.ns_postings
+            .get_or_grow(ns as usize)
             .ok_or_else(|| capacity("namespaces"))?
             .insert(id);
         Arc::make_mut(&mut v.live).insert(id);
-        while v.objects.len() <= id as usize {
-            v.objects.push(PairIds::new());
-        }
-        let mut pairs: SmallVec<[(u32, u32); 8]> = SmallVec::new();
-        for (key, value) in labels.iter() {
-            let (k, p) = self.add_label(id, key, value, true)?;
-            pairs.push((k, p));
-        }
-        pairs.sort_unstable();
-        if let Some(o) = self.view.objects.get_mut(id as usize) {
-            *o = pairs.iter().map(|&(_, p)| p).collect();
-        }
+        v.objects.get_or_grow(id as usize);
+        self.write_labels(id, &PairIds::new(), labels)?;
         self.changed();
         Ok(ObjectId::new(id))
     }
@@ -244,19 +227,19 @@ impl Inventory {
             .pairs
             .intern(k, value)
             .ok_or_else(|| capacity("label values"))?;
-        if new && let Some(n) = parse_int(value) {
-            while v.numeric.len() <= k as usize {
-                v.numeric.push(None);
-            }
-            if let Some(slot) = v.numeric.get_mut(k as usize) {
-                Arc::make_mut(slot.get_or_insert_with(Default::default)).insert((n, p));
-            }
+        if new
+            && let Some(n) = parse_int(value)
+            && let Some(slot) = v.numeric.get_or_grow(k as usize)
+        {
+            Arc::make_mut(slot.get_or_insert_with(Default::default)).insert((n, p));
         }
-        slot(&mut v.pair_postings, p)
+        v.pair_postings
+            .get_or_grow(p as usize)
             .ok_or_else(|| capacity("label values"))?
             .insert(id);
         if key_too {
-            slot(&mut v.key_postings, k)
+            v.key_postings
+                .get_or_grow(k as usize)
                 .ok_or_else(|| capacity("keys"))?
                 .insert(id);
         }
@@ -302,17 +285,28 @@ impl Inventory {
     pub fn set_labels(&mut self, id: ObjectId, labels: &LabelSet) -> Result<(), Error> {
         let old = self.pairs_of(id)?;
         self.room(labels.len())?;
-        let raw = id.get();
-        // Keep pairs that stay; drop the rest; add what is new.
+        if self.write_labels(id.get(), &old, labels)? {
+            self.changed();
+        }
+        Ok(())
+    }
+
+    /// Makes `labels` the labels of live object `raw`, which has the pairs `old` now: keeps
+    /// the pairs that stay, drops the rest, adds what is new. Returns whether anything changed.
+    fn write_labels(&mut self, raw: u32, old: &PairIds, labels: &LabelSet) -> Result<bool, Error> {
         let mut new_pairs: SmallVec<[(u32, u32); 8]> = SmallVec::new();
         let mut keep: SmallVec<[u32; 8]> = SmallVec::new();
         let mut add: SmallVec<[(&str, &str); 8]> = SmallVec::new();
         for (key, value) in labels.iter() {
-            match self
-                .view
-                .key_id(key)
-                .and_then(|k| Some((k, self.view.pair_id(k, value)?)))
-            {
+            // A new object has nothing to keep: skip the lookups.
+            let have = if old.is_empty() {
+                None
+            } else {
+                self.view
+                    .key_id(key)
+                    .and_then(|k| Some((k, self.view.pair_id(k, value)?)))
+            };
+            match have {
                 Some((k, p)) if old.contains(&p) => {
                     keep.push(p);
                     new_pairs.push((k, p));
@@ -321,7 +315,7 @@ impl Inventory {
             }
         }
         if keep.len() == old.len() && add.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         for &p in old.iter().filter(|p| !keep.contains(p)) {
             self.drop_label(raw, p, true);
@@ -333,8 +327,7 @@ impl Inventory {
         if let Some(o) = self.view.objects.get_mut(raw as usize) {
             *o = new_pairs.iter().map(|&(_, p)| p).collect();
         }
-        self.changed();
-        Ok(())
+        Ok(true)
     }
 
     fn pairs_of(&self, id: ObjectId) -> Result<PairIds, Error> {
