@@ -372,22 +372,11 @@ impl Inventory {
         self.room(edits.len())?;
         let raw = id.get();
         if !overwrite {
-            for e in edits {
-                if let LabelEdit::Set { key, value } = e
-                    && let Some(k) = self.view.key_id(key)
-                    && let Ok(i) = self.view.find_key(&pairs, k)
-                    && let Some((_, now)) = self.view.pairs.get(pairs[i])
-                    && now != &**value
-                {
-                    return Err(Error::new(
-                        ErrorKind::LabelExists {
-                            current: now.into(),
-                        },
-                        0..key.len(),
-                        key,
-                    ));
-                }
-            }
+            let view = &self.view;
+            LabelEdit::check_no_overwrite(edits, |key| {
+                let i = view.find_key(&pairs, view.key_id(key)?).ok()?;
+                view.pairs.get(pairs[i]).map(|(_, now)| now)
+            })?;
         }
         let mut touched = false;
         for e in edits {

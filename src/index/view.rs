@@ -120,10 +120,7 @@ impl<'v> ObjectRef<'v> {
     /// The labels as `(key, value)`, in no particular order.
     pub fn label_pairs(&self) -> impl Iterator<Item = (&'v str, &'v str)> + 'v {
         let view = self.view;
-        self.pairs.iter().filter_map(move |&p| {
-            let (key, value) = view.pairs.get(p)?;
-            Some((view.keys.get(key)?.1, value))
-        })
+        self.pairs.iter().filter_map(move |&p| view.pair_text(p))
     }
 
     /// The labels as a sorted [`LabelSet`] (allocates).
@@ -276,6 +273,12 @@ impl View {
             + spilled
             + numeric
             + bitmap_bytes
+    }
+
+    /// The key and value of a live pair id.
+    pub(crate) fn pair_text(&self, pair: u32) -> Option<(&str, &str)> {
+        let (key, value) = self.pairs.get(pair)?;
+        Some((self.keys.get(key)?.1, value))
     }
 
     /// Where key id `key` is among an object's pairs (ordered by key id): `Ok(position)`, or

@@ -328,11 +328,7 @@ impl<'v> Plan<'v> {
     }
 
     fn write_term(&self, f: &mut fmt::Formatter<'_>, t: &Term) -> fmt::Result {
-        let pair = |p: u32| {
-            let (k, v) = self.view.pairs.get(p).unwrap_or((0, "?"));
-            let key = self.view.keys.get(k).map_or("?", |(_, s)| s);
-            (key, v)
-        };
+        let pair = |p: u32| self.view.pair_text(p).unwrap_or(("?", "?"));
         match t {
             Term::Pair(p) => {
                 let (k, v) = pair(*p);

@@ -236,20 +236,7 @@ impl LabelSet {
     /// ```
     pub fn apply(&mut self, edits: &[LabelEdit], overwrite: bool) -> Result<(), Error> {
         if !overwrite {
-            for e in edits {
-                if let LabelEdit::Set { key, value } = e
-                    && let Some(current) = self.get(key)
-                    && current != &**value
-                {
-                    return Err(Error::new(
-                        ErrorKind::LabelExists {
-                            current: current.into(),
-                        },
-                        0..key.len(),
-                        key,
-                    ));
-                }
-            }
+            LabelEdit::check_no_overwrite(edits, |key| self.get(key))?;
         }
         for e in edits {
             match e {
@@ -363,6 +350,29 @@ impl LabelEdit {
             arg.len()..arg.len(),
             arg,
         ))
+    }
+
+    /// Refuses the first `key=value` edit that would change a label `current` says the
+    /// object has (`kubectl label` without `--overwrite`).
+    pub(crate) fn check_no_overwrite<'a>(
+        edits: &[LabelEdit],
+        current: impl Fn(&str) -> Option<&'a str>,
+    ) -> Result<(), Error> {
+        for e in edits {
+            if let LabelEdit::Set { key, value } = e
+                && let Some(now) = current(key)
+                && now != &**value
+            {
+                return Err(Error::new(
+                    ErrorKind::LabelExists {
+                        current: now.into(),
+                    },
+                    0..key.len(),
+                    key,
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Parses several arguments.
