@@ -255,9 +255,10 @@ pub enum ErrorKind {
     NameInvalid,
     /// No live object has this id (never issued, or deleted). The input is the id.
     NoSuchObject,
-    /// The inventory holds as many objects, or distinct strings, as its `u32` ids can name.
+    /// An [`Inventory`](crate::Inventory) or [`SelectorIndex`](crate::SelectorIndex) holds as
+    /// many objects, selectors or distinct strings as its ids can name.
     CapacityExceeded {
-        /// What ran out: "objects", "keys", "label values" or "namespaces".
+        /// What ran out: "objects", "selectors", "keys", "label values" or "namespaces".
         what: &'static str,
     },
 }
@@ -416,7 +417,7 @@ impl fmt::Display for ErrorKind {
             ),
             ErrorKind::NoSuchObject => f.write_str("no live object has this id"),
             ErrorKind::CapacityExceeded { what } => {
-                write!(f, "the inventory cannot hold more {what}")
+                write!(f, "the index cannot hold more {what}")
             }
         }
     }

@@ -102,6 +102,7 @@ mod error;
 pub mod index;
 pub mod k8s;
 pub mod query;
+pub mod reverse;
 pub mod selector;
 pub mod syntax;
 
@@ -112,6 +113,7 @@ pub use k8s::{
     NodeSelectorRequirement, NodeSelectorTerm,
 };
 pub use query::{Explanation, Plan};
+pub use reverse::{Scope, SelectorIndex};
 pub use selector::{
     LabelEdit, LabelSet, Labels, Operator, Requirement, Selector, validate_label_key,
     validate_label_value,

@@ -7,4 +7,5 @@ mod labels;
 mod matching;
 mod parse;
 mod props;
+mod reverse;
 mod structured;

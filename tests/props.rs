@@ -37,7 +37,7 @@ pub(crate) const VALUES: &[&str] = &[
     "abcdefgh2",
 ];
 /// Values an unvalidated label map may hold, including ones Gt/Lt must treat leniently.
-const LABEL_VALUES: &[&str] = &[
+pub(crate) const LABEL_VALUES: &[&str] = &[
     "",
     "a",
     "b",

@@ -71,7 +71,7 @@ impl Deref for Inventory {
 }
 
 /// A namespace must be empty or a DNS label (RFC 1123).
-fn check_namespace(ns: &str) -> Result<(), Error> {
+pub(crate) fn check_namespace(ns: &str) -> Result<(), Error> {
     let b = ns.as_bytes();
     if b.is_empty() {
         return Ok(());

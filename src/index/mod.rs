@@ -19,7 +19,9 @@ mod set;
 mod snapshot;
 mod view;
 
+pub(crate) use dict::Dict;
 pub use inventory::Inventory;
+pub(crate) use inventory::check_namespace;
 pub(crate) use set::PostingRef;
 pub use set::{IntoIter, ObjectId, ObjectSet};
 pub use snapshot::{Reader, Snapshot};

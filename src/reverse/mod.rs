@@ -1,0 +1,958 @@
+//! Reverse matching: many registered selectors, one object; which selectors select it.
+//!
+//! Every controller asks this on each pod event: which Services route to the pod, which
+//! ReplicaSets, StatefulSets or DaemonSets own it, which PodDisruptionBudgets count it, whose
+//! anti-affinity terms it falls under. Kubernetes scans every selector of the namespace
+//! (`GetPodServices`, `GetPodReplicaSets`, `GetPodPodDisruptionBudgets`); a
+//! [`SelectorIndex`] looks up a handful of postings instead.
+//!
+//! # How it works
+//!
+//! Each registered selector is compiled to interned key and `key=value` ids and filed under
+//! one **anchor**: one of its requirements that only an object carrying some label can
+//! satisfy.
+//!
+//! - `k=v` and `k==v` file the selector under the pair `k=v`; `k in (a,b)` under both `k=a`
+//!   and `k=b` (an object has one value per key, so it reaches the selector at most once);
+//!   `k`, `k>n` and `k<n` under the key `k`.
+//! - Among its positive requirements, a selector takes the one whose postings in its scope
+//!   are shortest when it is registered (key postings count four times, since every object
+//!   with the key reaches them). A ReplicaSet's `pod-template-hash` beats the `app` it shares
+//!   with its siblings.
+//! - A selector with no positive requirement (`everything`, or only `!=`, `notin`, `!k`) is
+//!   filed under its scope's *unanchored* posting, which every object of the scope reaches.
+//!   [`nothing`](crate::Selector::nothing) is kept but filed nowhere.
+//!
+//! `matching` interns the object's labels by lookup (labels no selector mentions are
+//! skipped), reads the postings of each `(scope, pair)`, `(scope, key)` and the unanchored
+//! posting, for the object's namespace and for cluster-wide selectors, and checks each
+//! selector reached against all of its requirements. Every selector is reached at most once,
+//! so no deduplication or counting is needed, and the check is exact: the same result as
+//! [`Selector::matches`](crate::Selector::matches) for every operator, including `!=`,
+//! `notin` and `!k`, which hold when the key is absent.
+//!
+//! This is the k-index of Whang et al. ("Indexing Boolean Expressions", PVLDB 2009) reduced
+//! to one posting per conjunction: where the k-index files every predicate and counts hits,
+//! this files the single most selective one and verifies, so selectors that share `app`
+//! cost nothing unless the object also carries their rarer label, and purely negative
+//! selectors are verified once each instead of adding one entry per predicate.
+
+mod compiled;
+mod postings;
+
+use std::borrow::Borrow;
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::hash::Hash;
+
+use smallvec::SmallVec;
+
+use crate::error::{Error, ErrorKind};
+use crate::index::{Dict, check_namespace};
+use crate::selector::{Requirement, Selector, parse_int};
+use compiled::{MAX_KEY, NO_PAIR, ObjLabel, Object, op};
+use postings::{MAX_SLOT, Postings};
+
+/// Where a registered selector applies: which namespaces' objects it may select.
+///
+/// # Examples
+///
+/// ```
+/// use label_selector::Scope;
+///
+/// assert!(Scope::namespace("shop").contains("shop"));
+/// assert!(!Scope::namespace("shop").contains("kube-system"));
+/// assert!(Scope::namespaces(["a", "b"]).contains("b"));
+/// assert!(Scope::All.contains("anything"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Objects of every namespace, and cluster-scoped objects (namespace `""`).
+    All,
+    /// Objects of one namespace: a Service, ReplicaSet or PodDisruptionBudget.
+    Namespace(String),
+    /// Objects of any of these namespaces: a pod affinity term with `namespaces`. An empty set
+    /// selects nothing.
+    Namespaces(BTreeSet<String>),
+}
+
+impl Scope {
+    /// The scope of one namespace.
+    pub fn namespace(ns: impl Into<String>) -> Scope {
+        Scope::Namespace(ns.into())
+    }
+
+    /// The scope of a set of namespaces.
+    pub fn namespaces<I, S>(namespaces: I) -> Scope
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Scope::Namespaces(namespaces.into_iter().map(Into::into).collect())
+    }
+
+    /// Whether an object of namespace `ns` is in the scope.
+    pub fn contains(&self, ns: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Namespace(n) => n == ns,
+            Scope::Namespaces(set) => set.contains(ns),
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    /// `*` for all namespaces, the namespace, or the set as `{a,b}`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scope::All => f.write_str("*"),
+            Scope::Namespace(ns) => f.write_str(ns),
+            Scope::Namespaces(set) => {
+                f.write_str("{")?;
+                for (i, ns) in set.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(",")?;
+                    }
+                    f.write_str(ns)?;
+                }
+                f.write_str("}")
+            }
+        }
+    }
+}
+
+/// The namespace id that stands for cluster-wide selectors in posting keys.
+const ALL: u32 = u32::MAX;
+/// Marks a slot's scope as an index into `sets`.
+const SET: u32 = 1 << 31;
+/// The anchor of a selector with no positive requirement.
+const UNANCHORED: u32 = u32::MAX;
+/// The anchor of [`Selector::nothing`]: filed nowhere.
+const NOWHERE: u32 = u32::MAX - 1;
+/// The anchor code (low half of a posting key) of the unanchored posting.
+const UNANCHORED_CODE: u32 = u32::MAX;
+
+#[inline]
+fn posting_key(ns: u32, code: u32) -> u64 {
+    u64::from(ns) << 32 | u64::from(code)
+}
+
+#[inline]
+fn pair_code(pair: u32) -> u32 {
+    pair << 1
+}
+
+#[inline]
+fn key_code(key: u32) -> u32 {
+    key << 1 | 1
+}
+
+/// A registered selector.
+#[derive(Clone, Debug)]
+struct Slot<K> {
+    /// The caller's key; `None` for a free slot.
+    key: Option<K>,
+    /// A namespace id, [`ALL`], or [`SET`] plus an index into `sets`.
+    scope: u32,
+    /// Where the anchoring predicate starts in `preds`, [`UNANCHORED`] or [`NOWHERE`].
+    anchor: u32,
+    preds: Box<[u32]>,
+}
+
+/// A reference count per interned id.
+#[derive(Clone, Debug, Default)]
+struct Refs(Vec<u32>);
+
+impl Refs {
+    fn acquire(&mut self, id: u32) {
+        let i = id as usize;
+        if self.0.len() <= i {
+            self.0.resize(i + 1, 0);
+        }
+        self.0[i] += 1;
+    }
+
+    /// Drops one reference; true when it was the last.
+    fn release(&mut self, id: u32) -> bool {
+        let r = &mut self.0[id as usize];
+        *r -= 1;
+        *r == 0
+    }
+
+    #[inline]
+    fn get(&self, id: u32) -> u32 {
+        self.0.get(id as usize).copied().unwrap_or(0)
+    }
+
+    fn add(&mut self, id: u32, n: i32) {
+        let i = id as usize;
+        if self.0.len() <= i {
+            self.0.resize(i + 1, 0);
+        }
+        self.0[i] = self.0[i].wrapping_add_signed(n);
+    }
+}
+
+/// Selectors registered under caller-chosen keys, answering which of them select an object.
+///
+/// `K` is whatever the caller uses to name the selector's owner: a `(kind, namespace, name)`
+/// tuple, a UID, a dense `u32`. Each selector has a [`Scope`]. Registering under a key that is
+/// already present replaces that selector. Matching takes `&self`, allocates only the result,
+/// and is exact: a key is returned when the object's namespace is in the selector's scope and
+/// [`Selector::matches`] holds for the object's labels. See the [module docs](self) for how.
+///
+/// # Examples
+///
+/// A pod event in, the owning ReplicaSets and the selecting Services out:
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use label_selector::{Scope, Selector, SelectorIndex};
+///
+/// #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// enum Owner {
+///     Service(String),
+///     ReplicaSet(String),
+/// }
+///
+/// let mut index = SelectorIndex::new();
+/// let shop = || Scope::namespace("shop");
+/// // A Service's spec.selector is a map; a ReplicaSet's selector a structured selector.
+/// let web = Selector::from_map([("app", "web")])?;
+/// index.insert(Owner::Service("web".into()), shop(), &web)?;
+/// let canary: Selector = "app=web,track=canary".parse()?;
+/// index.insert(Owner::Service("web-canary".into()), shop(), &canary)?;
+/// let rs: Selector = "app=web,pod-template-hash=7d9f8b6c5d".parse()?;
+/// index.insert(Owner::ReplicaSet("web-7d9f8b6c5d".into()), shop(), &rs)?;
+///
+/// // The informer hands us a pod.
+/// let pod = BTreeMap::from([("app", "web"), ("pod-template-hash", "7d9f8b6c5d")]);
+/// let mut owners = index.matching("shop", &pod);
+/// owners.sort();
+/// assert_eq!(
+///     owners,
+///     [
+///         &Owner::Service("web".into()),
+///         &Owner::ReplicaSet("web-7d9f8b6c5d".into()),
+///     ]
+/// );
+/// // The same labels in another namespace match nothing here.
+/// assert_eq!(index.matching_count("other", &pod), 0);
+///
+/// // The Deployment rolls out: the ReplicaSet is deleted.
+/// assert!(index.remove(&Owner::ReplicaSet("web-7d9f8b6c5d".into())));
+/// assert_eq!(index.matching_count("shop", &pod), 1);
+/// # Ok::<(), label_selector::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct SelectorIndex<K> {
+    keys: Dict,
+    pairs: Dict,
+    namespaces: Dict,
+    key_refs: Refs,
+    pair_refs: Refs,
+    ns_refs: Refs,
+    /// Per key and per pair: how many postings entries anchor on it, across scopes. Matching
+    /// looks up only postings that exist.
+    key_anchors: Refs,
+    pair_anchors: Refs,
+    /// Slots anchored in the cluster-wide scope.
+    all_scoped: usize,
+    slots: Vec<Slot<K>>,
+    free_slots: Vec<u32>,
+    by_key: HashMap<K, u32>,
+    sets: Vec<Box<[u32]>>,
+    free_sets: Vec<u32>,
+    postings: Postings,
+}
+
+impl<K> fmt::Debug for SelectorIndex<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SelectorIndex")
+            .field("selectors", &self.by_key.len())
+            .field("keys", &self.keys.len())
+            .field("pairs", &self.pairs.len())
+            .field("namespaces", &self.namespaces.len())
+            .field("postings", &self.postings.keys())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<K: Eq + Hash + Clone> Default for SelectorIndex<K> {
+    fn default() -> Self {
+        SelectorIndex::new()
+    }
+}
+
+fn capacity(what: &'static str) -> Error {
+    Error::new(ErrorKind::CapacityExceeded { what }, 0..0, "")
+}
+
+/// Ids acquired while registering a selector, released again if registration fails.
+#[derive(Default)]
+struct Acquired {
+    keys: SmallVec<[u32; 8]>,
+    pairs: SmallVec<[u32; 8]>,
+    namespaces: SmallVec<[u32; 4]>,
+}
+
+impl<K: Eq + Hash + Clone> SelectorIndex<K> {
+    /// An empty index.
+    pub fn new() -> SelectorIndex<K> {
+        SelectorIndex {
+            keys: Dict::new(),
+            pairs: Dict::new(),
+            namespaces: Dict::new(),
+            key_refs: Refs::default(),
+            pair_refs: Refs::default(),
+            ns_refs: Refs::default(),
+            key_anchors: Refs::default(),
+            pair_anchors: Refs::default(),
+            all_scoped: 0,
+            slots: Vec::new(),
+            free_slots: Vec::new(),
+            by_key: HashMap::new(),
+            sets: Vec::new(),
+            free_sets: Vec::new(),
+            postings: Postings::default(),
+        }
+    }
+
+    /// Registers `selector` under `key` for objects in `scope`, replacing the selector that
+    /// `key` had. Returns whether one was replaced.
+    ///
+    /// # Errors
+    ///
+    /// Nothing changes on error; a replaced selector stays as it was.
+    ///
+    /// - [`ErrorKind::NamespaceInvalid`]: a namespace of the scope is not a DNS label, such as
+    ///   `Shop` or `-a`;
+    /// - [`ErrorKind::CapacityExceeded`]: more than 2^28 distinct keys, 2^31 distinct
+    ///   `key=value` pairs, namespaces or selectors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use label_selector::{ErrorKind, Scope, Selector, SelectorIndex};
+    ///
+    /// let mut index = SelectorIndex::new();
+    /// let s: Selector = "app=web".parse()?;
+    /// assert!(!index.insert("svc/web", Scope::namespace("shop"), &s)?);
+    /// assert!(index.insert("svc/web", Scope::All, &s)?);
+    /// let err = index.insert("svc/x", Scope::namespace("Shop"), &s).unwrap_err();
+    /// assert_eq!(err.kind(), &ErrorKind::NamespaceInvalid);
+    /// # Ok::<(), label_selector::Error>(())
+    /// ```
+    pub fn insert(&mut self, key: K, scope: Scope, selector: &Selector) -> Result<bool, Error> {
+        match &scope {
+            Scope::All => {}
+            Scope::Namespace(ns) => check_namespace(ns)?,
+            Scope::Namespaces(set) => set.iter().try_for_each(|ns| check_namespace(ns))?,
+        }
+        if self.free_slots.is_empty()
+            && self.slots.len() > MAX_SLOT as usize
+            && !self.by_key.contains_key(&key)
+        {
+            return Err(capacity("selectors"));
+        }
+        let mut got = Acquired::default();
+        let compiled = self
+            .compile(selector, &mut got)
+            .and_then(|preds| Ok((preds, self.intern_scope(&scope, &mut got)?)));
+        let (preds, scope) = match compiled {
+            Ok(c) => c,
+            Err(e) => {
+                self.release(&got);
+                return Err(e);
+            }
+        };
+        let replaced = match self.by_key.get(&key) {
+            Some(&slot) => {
+                self.unlink(slot);
+                true
+            }
+            None => false,
+        };
+        let anchor = if selector.is_nothing() {
+            NOWHERE
+        } else {
+            self.choose_anchor(&preds, scope)
+        };
+        let slot = Slot {
+            key: Some(key.clone()),
+            scope,
+            anchor,
+            preds,
+        };
+        let at = match self.free_slots.pop() {
+            Some(at) => {
+                self.slots[at as usize] = slot;
+                at
+            }
+            None => {
+                self.slots.push(slot);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.by_key.insert(key, at);
+        self.file(at, 1);
+        Ok(replaced)
+    }
+
+    /// Unregisters the selector of `key`. Returns whether there was one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use label_selector::{Scope, Selector, SelectorIndex};
+    ///
+    /// let mut index = SelectorIndex::new();
+    /// index.insert(1_u32, Scope::All, &Selector::everything())?;
+    /// assert!(index.remove(&1));
+    /// assert!(!index.remove(&1));
+    /// assert!(index.is_empty());
+    /// # Ok::<(), label_selector::Error>(())
+    /// ```
+    pub fn remove<Q>(&mut self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        match self.by_key.remove(key) {
+            Some(slot) => {
+                self.unlink(slot);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether a selector is registered under `key`.
+    pub fn contains_key<Q>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.by_key.contains_key(key)
+    }
+
+    /// The scope and selector registered under `key`, rebuilt from the index (equal to the
+    /// ones given to [`insert`](SelectorIndex::insert)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use label_selector::{Scope, Selector, SelectorIndex};
+    ///
+    /// let mut index = SelectorIndex::new();
+    /// let s: Selector = "tier notin (db),app==web,cores>4".parse()?;
+    /// index.insert("pdb/web", Scope::namespaces(["a", "b"]), &s)?;
+    /// let (scope, back) = index.get("pdb/web").unwrap();
+    /// assert_eq!(back, s);
+    /// assert_eq!(scope.to_string(), "{a,b}");
+    /// # Ok::<(), label_selector::Error>(())
+    /// ```
+    pub fn get<Q>(&self, key: &Q) -> Option<(Scope, Selector)>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        let slot = &self.slots[*self.by_key.get(key)? as usize];
+        let scope = match slot.scope {
+            ALL => Scope::All,
+            s if s & SET != 0 => Scope::Namespaces(
+                self.sets[(s & !SET) as usize]
+                    .iter()
+                    .map(|&ns| self.namespace_text(ns).to_string())
+                    .collect(),
+            ),
+            ns => Scope::Namespace(self.namespace_text(ns).to_string()),
+        };
+        if slot.anchor == NOWHERE {
+            return Some((scope, Selector::nothing()));
+        }
+        let requirements = compiled::preds(&slot.preds).map(|p| {
+            let key = self.keys.get(p.key).map_or("", |(_, k)| k);
+            let values = p
+                .pairs
+                .iter()
+                .map(|&id| self.pairs.get(id).map_or("", |(_, v)| v));
+            Requirement::new(key, compiled::operator(p.op), values)
+                .expect("a registered requirement was valid and is rebuilt from its own parts")
+        });
+        Some((scope, Selector::from_requirements(requirements)))
+    }
+
+    /// How many selectors are registered.
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    /// Whether no selector is registered.
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+
+    /// The registered keys, in no particular order.
+    pub fn keys(&self) -> impl Iterator<Item = &K> + '_ {
+        self.by_key.keys()
+    }
+
+    /// The keys of the selectors that select an object of namespace `namespace` (`""` for a
+    /// cluster-scoped object) with these labels, in no particular order.
+    ///
+    /// `labels` is any sequence of `(key, value)`: `&BTreeMap<String, String>`,
+    /// `&HashMap<String, String>`, a [`LabelSet`](crate::LabelSet)'s
+    /// [`iter`](crate::LabelSet::iter), an [`ObjectRef`](crate::ObjectRef)'s labels. If a key
+    /// repeats, its last value counts, as in a map. Labels need not be valid: an invalid value
+    /// simply equals no selector's value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use label_selector::{Scope, Selector, SelectorIndex};
+    ///
+    /// let mut index = SelectorIndex::new();
+    /// index.insert("no-gpu", Scope::All, &"!gpu".parse::<Selector>()?)?;
+    /// index.insert("big", Scope::All, &"cores>8".parse::<Selector>()?)?;
+    /// let node = HashMap::from([("cores".to_string(), "16".to_string())]);
+    /// let mut hits = index.matching("", &node);
+    /// hits.sort();
+    /// assert_eq!(hits, [&"big", &"no-gpu"]);
+    /// # Ok::<(), label_selector::Error>(())
+    /// ```
+    pub fn matching<I, KS, VS>(&self, namespace: &str, labels: I) -> Vec<&K>
+    where
+        I: IntoIterator<Item = (KS, VS)>,
+        KS: AsRef<str>,
+        VS: AsRef<str>,
+    {
+        let mut out = Vec::new();
+        self.for_each_match(namespace, labels, |k| out.push(k));
+        out
+    }
+
+    /// How many selectors select the object; see [`matching`](SelectorIndex::matching).
+    pub fn matching_count<I, KS, VS>(&self, namespace: &str, labels: I) -> usize
+    where
+        I: IntoIterator<Item = (KS, VS)>,
+        KS: AsRef<str>,
+        VS: AsRef<str>,
+    {
+        let mut n = 0;
+        self.for_each_match(namespace, labels, |_| n += 1);
+        n
+    }
+
+    /// Calls `f` with the key of each selector that selects the object, without allocating;
+    /// see [`matching`](SelectorIndex::matching).
+    pub fn for_each_match<'a, I, KS, VS>(
+        &'a self,
+        namespace: &str,
+        labels: I,
+        mut f: impl FnMut(&'a K),
+    ) where
+        I: IntoIterator<Item = (KS, VS)>,
+        KS: AsRef<str>,
+        VS: AsRef<str>,
+    {
+        if self.by_key.is_empty() {
+            return;
+        }
+        let obj = self.object(labels);
+        let ns = self.namespaces.find(0, namespace);
+        for scope in [ns, (self.all_scoped > 0).then_some(ALL)]
+            .into_iter()
+            .flatten()
+        {
+            let mut visit = |code: u32| {
+                for &slot in self.postings.get(posting_key(scope, code)) {
+                    let s = &self.slots[slot as usize];
+                    if let Some(k) = &s.key
+                        && compiled::holds(&s.preds, &obj)
+                    {
+                        f(k);
+                    }
+                }
+            };
+            for l in &obj {
+                if l.pair != NO_PAIR && self.pair_anchors.get(l.pair) > 0 {
+                    visit(pair_code(l.pair));
+                }
+                if self.key_anchors.get(l.key) > 0 {
+                    visit(key_code(l.key));
+                }
+            }
+            visit(UNANCHORED_CODE);
+        }
+    }
+
+    /// Heap bytes held by the index, excluding whatever the keys `K` themselves own on the
+    /// heap (nothing for integer keys).
+    pub fn memory_usage(&self) -> usize {
+        let buckets = match self.by_key.capacity() {
+            0 => 0,
+            c => (c * 8 / 7).next_power_of_two(),
+        };
+        let refs = [
+            &self.key_refs,
+            &self.pair_refs,
+            &self.ns_refs,
+            &self.key_anchors,
+            &self.pair_anchors,
+        ];
+        self.keys.heap_bytes()
+            + self.pairs.heap_bytes()
+            + self.namespaces.heap_bytes()
+            + refs.iter().map(|r| r.0.capacity() * 4).sum::<usize>()
+            + self.slots.capacity() * size_of::<Slot<K>>()
+            + self.slots.iter().map(|s| s.preds.len() * 4).sum::<usize>()
+            + self.free_slots.capacity() * 4
+            + buckets * (size_of::<(K, u32)>() + 1)
+            + self.sets.capacity() * size_of::<Box<[u32]>>()
+            + self.sets.iter().map(|s| s.len() * 4).sum::<usize>()
+            + self.free_sets.capacity() * 4
+            + self.postings.heap_bytes()
+    }
+
+    /// The object's labels as interned ids; labels whose key no selector mentions are left out.
+    fn object<I, KS, VS>(&self, labels: I) -> Object
+    where
+        I: IntoIterator<Item = (KS, VS)>,
+        KS: AsRef<str>,
+        VS: AsRef<str>,
+    {
+        let mut obj = Object::new();
+        for (k, v) in labels {
+            let Some(key) = self.keys.find(0, k.as_ref()) else {
+                continue;
+            };
+            let v = v.as_ref();
+            obj.push(ObjLabel {
+                key,
+                pair: self.pairs.find(key, v).unwrap_or(NO_PAIR),
+                number: parse_int(v),
+            });
+        }
+        compiled::normalize(&mut obj);
+        obj
+    }
+
+    fn namespace_text(&self, ns: u32) -> &str {
+        self.namespaces.get(ns).map_or("", |(_, t)| t)
+    }
+
+    /// Compiles a selector's requirements, acquiring their key and pair ids.
+    fn compile(&mut self, selector: &Selector, got: &mut Acquired) -> Result<Box<[u32]>, Error> {
+        let mut words = Vec::new();
+        let mut pairs: SmallVec<[u32; 4]> = SmallVec::new();
+        for r in selector.requirements() {
+            let (key, _) = self
+                .keys
+                .intern(0, r.key())
+                .ok_or_else(|| capacity("keys"))?;
+            self.key_refs.acquire(key);
+            got.keys.push(key);
+            if key > MAX_KEY {
+                return Err(capacity("keys"));
+            }
+            pairs.clear();
+            let code = compiled::code(r.operator());
+            {
+                for v in r.values() {
+                    let (pair, _) = self
+                        .pairs
+                        .intern(key, v)
+                        .ok_or_else(|| capacity("label values"))?;
+                    self.pair_refs.acquire(pair);
+                    got.pairs.push(pair);
+                    if pair >= 1 << 31 {
+                        return Err(capacity("label values"));
+                    }
+                    pairs.push(pair);
+                }
+            }
+            compiled::push(&mut words, code, key, &pairs, r.threshold().unwrap_or(0));
+        }
+        Ok(words.into_boxed_slice())
+    }
+
+    /// Interns a scope's namespaces; the slot's scope word.
+    fn intern_scope(&mut self, scope: &Scope, got: &mut Acquired) -> Result<u32, Error> {
+        let mut one = |this: &mut Self, ns: &str| -> Result<u32, Error> {
+            let (id, _) = this
+                .namespaces
+                .intern(0, ns)
+                .ok_or_else(|| capacity("namespaces"))?;
+            this.ns_refs.acquire(id);
+            got.namespaces.push(id);
+            if id >= SET {
+                return Err(capacity("namespaces"));
+            }
+            Ok(id)
+        };
+        match scope {
+            Scope::All => Ok(ALL),
+            Scope::Namespace(ns) => one(self, ns),
+            Scope::Namespaces(set) => {
+                let ids = set
+                    .iter()
+                    .map(|ns| one(self, ns))
+                    .collect::<Result<Box<[u32]>, Error>>()?;
+                if self.free_sets.is_empty() && self.sets.len() >= (SET - 1) as usize {
+                    return Err(capacity("namespaces"));
+                }
+                let at = match self.free_sets.pop() {
+                    Some(at) => {
+                        self.sets[at as usize] = ids;
+                        at
+                    }
+                    None => {
+                        self.sets.push(ids);
+                        (self.sets.len() - 1) as u32
+                    }
+                };
+                Ok(SET | at)
+            }
+        }
+    }
+
+    /// Releases ids acquired by a registration that failed.
+    fn release(&mut self, got: &Acquired) {
+        for &p in &got.pairs {
+            if self.pair_refs.release(p) {
+                self.pairs.remove(p);
+            }
+        }
+        for &k in &got.keys {
+            if self.key_refs.release(k) {
+                self.keys.remove(k);
+            }
+        }
+        for &ns in &got.namespaces {
+            if self.ns_refs.release(ns) {
+                self.namespaces.remove(ns);
+            }
+        }
+    }
+
+    /// The namespace ids a scope word stands for ([`ALL`] for cluster-wide).
+    fn scope_ids<'s>(&'s self, scope: &'s u32) -> &'s [u32] {
+        if *scope != ALL && *scope & SET != 0 {
+            &self.sets[(*scope & !SET) as usize]
+        } else {
+            std::slice::from_ref(scope)
+        }
+    }
+
+    /// The positive predicate with the shortest postings in the scope, or [`UNANCHORED`].
+    fn choose_anchor(&self, preds: &[u32], scope: u32) -> u32 {
+        let ids = self.scope_ids(&scope);
+        let load = |code: u32| -> usize {
+            ids.iter()
+                .map(|&ns| self.postings.len(posting_key(ns, code)) + 1)
+                .sum()
+        };
+        compiled::preds(preds)
+            .filter(|p| p.is_positive())
+            .map(|p| {
+                let cost = match p.op {
+                    op::EQ | op::DEQ | op::IN => p.pairs.iter().map(|&v| load(pair_code(v))).sum(),
+                    _ => 4 * load(key_code(p.key)),
+                };
+                (cost, p.at)
+            })
+            .min()
+            .map_or(UNANCHORED, |(_, at)| at)
+    }
+
+    /// The posting codes a slot is filed under.
+    fn codes(slot: &Slot<K>) -> SmallVec<[u32; 4]> {
+        match slot.anchor {
+            NOWHERE => SmallVec::new(),
+            UNANCHORED => SmallVec::from_slice(&[UNANCHORED_CODE]),
+            at => {
+                let p = compiled::preds(&slot.preds[at as usize..])
+                    .next()
+                    .expect("an anchor points at a predicate");
+                match p.op {
+                    op::EQ | op::DEQ | op::IN => p.pairs.iter().map(|&v| pair_code(v)).collect(),
+                    _ => SmallVec::from_slice(&[key_code(p.key)]),
+                }
+            }
+        }
+    }
+
+    /// Adds (`sign` 1) or removes (-1) a slot's postings entries.
+    fn file(&mut self, at: u32, sign: i32) {
+        let slot = &self.slots[at as usize];
+        let codes = Self::codes(slot);
+        let scope = slot.scope;
+        let ids: SmallVec<[u32; 4]> = SmallVec::from_slice(self.scope_ids(&scope));
+        for &ns in &ids {
+            for &code in &codes {
+                let k = posting_key(ns, code);
+                if sign > 0 {
+                    self.postings.add(k, at);
+                } else {
+                    self.postings.remove(k, at);
+                }
+                if code != UNANCHORED_CODE {
+                    let id = code >> 1;
+                    if code & 1 == 0 {
+                        self.pair_anchors.add(id, sign);
+                    } else {
+                        self.key_anchors.add(id, sign);
+                    }
+                }
+            }
+            if ns == ALL && !codes.is_empty() {
+                self.all_scoped = self.all_scoped.wrapping_add_signed(sign as isize);
+            }
+        }
+    }
+
+    /// Removes a slot's postings, releases its ids and frees it (its key is already out of
+    /// `by_key`, or about to be overwritten).
+    fn unlink(&mut self, at: u32) {
+        self.file(at, -1);
+        let slot = std::mem::replace(
+            &mut self.slots[at as usize],
+            Slot {
+                key: None,
+                scope: ALL,
+                anchor: NOWHERE,
+                preds: Box::new([]),
+            },
+        );
+        let mut got = Acquired::default();
+        for p in compiled::preds(&slot.preds) {
+            got.keys.push(p.key);
+            got.pairs.extend_from_slice(p.pairs);
+        }
+        got.namespaces
+            .extend_from_slice(self.scope_ids(&slot.scope));
+        if slot.scope == ALL {
+            got.namespaces.clear();
+        }
+        if slot.scope != ALL && slot.scope & SET != 0 {
+            let set = (slot.scope & !SET) as usize;
+            self.sets[set] = Box::new([]);
+            self.free_sets.push(set as u32);
+        }
+        self.release(&got);
+        self.free_slots.push(at);
+    }
+
+    /// Checks the index against its slots: postings, reference and anchor counts, interning
+    /// tables. For tests and fuzzing.
+    #[doc(hidden)]
+    pub fn internal_validate(&self) -> Result<(), String> {
+        self.keys.validate()?;
+        self.pairs.validate()?;
+        self.namespaces.validate()?;
+        let mut want: HashMap<u64, Vec<u32>> = HashMap::new();
+        let (mut keys, mut pairs, mut nss) = (Refs::default(), Refs::default(), Refs::default());
+        let (mut key_anchors, mut pair_anchors) = (Refs::default(), Refs::default());
+        let mut all_scoped = 0;
+        let mut live = 0;
+        for (at, slot) in self.slots.iter().enumerate() {
+            let Some(k) = &slot.key else { continue };
+            live += 1;
+            if self.by_key.get(k) != Some(&(at as u32)) {
+                return Err(format!("slot {at} is not its key's slot"));
+            }
+            for p in compiled::preds(&slot.preds) {
+                keys.acquire(p.key);
+                p.pairs.iter().for_each(|&v| pairs.acquire(v));
+                if self
+                    .pairs
+                    .tag(p.pairs.first().copied().unwrap_or(u32::MAX))
+                    .is_some_and(|t| t != p.key)
+                {
+                    return Err(format!("slot {at}: a pair of another key"));
+                }
+            }
+            let codes = Self::codes(slot);
+            for &ns in self.scope_ids(&slot.scope) {
+                if ns != ALL {
+                    nss.acquire(ns);
+                } else if !codes.is_empty() {
+                    all_scoped += 1;
+                }
+                for &code in &codes {
+                    want.entry(posting_key(ns, code))
+                        .or_default()
+                        .push(at as u32);
+                    if code != UNANCHORED_CODE {
+                        let r = if code & 1 == 0 {
+                            &mut pair_anchors
+                        } else {
+                            &mut key_anchors
+                        };
+                        r.acquire(code >> 1);
+                    }
+                }
+            }
+        }
+        if live != self.by_key.len() {
+            return Err(format!("{live} live slots, {} keys", self.by_key.len()));
+        }
+        if all_scoped != self.all_scoped {
+            return Err(format!("all_scoped {} but {all_scoped}", self.all_scoped));
+        }
+        let same = |a: &Refs, b: &Refs, what: &str, dict: &Dict| -> Result<(), String> {
+            let n = a.0.len().max(b.0.len());
+            for id in 0..n as u32 {
+                if a.get(id) != b.get(id) {
+                    return Err(format!(
+                        "{what} {id}: {} counted, {} recorded",
+                        a.get(id),
+                        b.get(id)
+                    ));
+                }
+            }
+            if dict.len() != (0..n as u32).filter(|&id| a.get(id) > 0).count() {
+                return Err(format!(
+                    "{what}: {} interned, not all referenced",
+                    dict.len()
+                ));
+            }
+            Ok(())
+        };
+        same(&keys, &self.key_refs, "key", &self.keys)?;
+        same(&pairs, &self.pair_refs, "pair", &self.pairs)?;
+        same(&nss, &self.ns_refs, "namespace", &self.namespaces)?;
+        let counts = |a: &Refs, b: &Refs, what: &str| -> Result<(), String> {
+            for id in 0..a.0.len().max(b.0.len()) as u32 {
+                if a.get(id) != b.get(id) {
+                    return Err(format!(
+                        "{what} anchors of {id}: {} != {}",
+                        a.get(id),
+                        b.get(id)
+                    ));
+                }
+            }
+            Ok(())
+        };
+        counts(&key_anchors, &self.key_anchors, "key")?;
+        counts(&pair_anchors, &self.pair_anchors, "pair")?;
+        if want.len() != self.postings.keys() {
+            return Err(format!(
+                "{} postings, {} expected",
+                self.postings.keys(),
+                want.len()
+            ));
+        }
+        for (k, mut members) in want {
+            let mut got = self.postings.get(k).to_vec();
+            got.sort_unstable();
+            members.sort_unstable();
+            if got != members {
+                return Err(format!("posting {k:#x}: {got:?}, expected {members:?}"));
+            }
+        }
+        Ok(())
+    }
+}
