@@ -4,7 +4,9 @@
 //! structured selectors (`matchLabels` / `matchExpressions`, node selector terms) into one
 //! validated model, prints it back in Kubernetes' canonical form, and matches it against label
 //! sets with Kubernetes' exact semantics. An [`Inventory`] indexes many labeled objects with
-//! posting bitmaps so that selecting from a million pods takes microseconds, not a scan.
+//! posting bitmaps so that selecting from a million pods takes microseconds, not a scan; a
+//! [`SelectorIndex`] indexes many selectors so that finding the Services, ReplicaSets and
+//! PodDisruptionBudgets that select a pod takes microseconds, not a scan of every selector.
 //!
 //! # Pipeline
 //!
@@ -13,6 +15,7 @@
 //! LabelSelector / NodeSelector (serde) -----------------convert---^    |
 //!                                                                      | compile
 //! Inventory (writer) --snapshot--> Snapshot / View --------------------+--> Plan --> select / count
+//! SelectorIndex <--insert(key, Scope, Selector)   object (namespace, labels) --matching--> keys
 //! ```
 //!
 //! # Index
@@ -32,6 +35,25 @@
 //!     .map(|id| snapshot.get(id).unwrap().name())
 //!     .collect();
 //! assert_eq!(hits, ["web-1"]);
+//! # Ok::<(), label_selector::Error>(())
+//! ```
+//!
+//! # Reverse matching
+//!
+//! ```
+//! use std::collections::BTreeMap;
+//! use label_selector::{Scope, Selector, SelectorIndex};
+//!
+//! let mut owners = SelectorIndex::new();
+//! let shop = || Scope::namespace("shop");
+//! owners.insert("svc/web", shop(), &Selector::from_map([("app", "web")])?)?;
+//! owners.insert("rs/web-7d9f", shop(), &"app=web,pod-template-hash=7d9f".parse()?)?;
+//! owners.insert("pdb/db", shop(), &"app=db".parse()?)?;
+//!
+//! let pod = BTreeMap::from([("app", "web"), ("pod-template-hash", "7d9f")]);
+//! let mut hits = owners.matching("shop", &pod);
+//! hits.sort();
+//! assert_eq!(hits, [&"rs/web-7d9f", &"svc/web"]);
 //! # Ok::<(), label_selector::Error>(())
 //! ```
 //!
@@ -86,7 +108,9 @@
 //! [`Limits`] bounds input length (256 KiB), requirements (1 024) and values per set (4 096) by
 //! default; breaking a limit is a typed error. Keys are at most 253 + 1 + 63 bytes and values 63,
 //! as in Kubernetes. An [`Inventory`] takes namespaces that are DNS labels (or `""`) and object
-//! names of 1 to 253 bytes, and up to `u32::MAX - 1` objects and distinct strings.
+//! names of 1 to 253 bytes, and up to `u32::MAX - 1` objects and distinct strings. A
+//! [`SelectorIndex`] takes scopes whose namespaces are DNS labels (or `""`), up to 2^31
+//! selectors, 2^28 distinct keys and 2^31 distinct `key=value` pairs.
 //!
 //! # Errors
 //!
@@ -113,7 +137,7 @@ pub use k8s::{
     NodeSelectorRequirement, NodeSelectorTerm,
 };
 pub use query::{Explanation, Plan};
-pub use reverse::{Scope, SelectorIndex};
+pub use reverse::{LabelPair, Scope, SelectorIndex};
 pub use selector::{
     LabelEdit, LabelSet, Labels, Operator, Requirement, Selector, validate_label_key,
     validate_label_value,

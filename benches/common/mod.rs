@@ -265,3 +265,133 @@ pub(crate) fn inventory_of(pods: &[Pod]) -> label_selector::Inventory {
     }
     inv
 }
+
+/// The reverse-matching population: selectors as controllers register them, and pod events.
+pub(crate) struct Population {
+    /// `(namespace, selector, kind)`; kind is `svc`, `rs`, `pdb` or `set`.
+    pub(crate) selectors: Vec<(String, Selector, &'static str)>,
+    /// `(namespace, labels)` of pods, ten labels each, owned by the generated workloads.
+    pub(crate) pods: Vec<(String, Vec<(String, String)>)>,
+}
+
+const COMPONENTS: &[&str] = &["api", "worker", "frontend", "cache", "db", "metrics"];
+const TIERS: &[&str] = &["frontend", "backend", "data"];
+const ENVS: &[&str] = &["prod", "staging", "dev"];
+
+/// Namespace sizes are Zipf-distributed (weight 1/rank): the largest of 500 namespaces holds
+/// about 15 % of all selectors, the smallest a few dozen.
+fn zipf_cumulative(n: usize) -> Vec<f64> {
+    let mut acc = 0.0;
+    (0..n)
+        .map(|i| {
+            acc += 1.0 / (i + 1) as f64;
+            acc
+        })
+        .collect()
+}
+
+fn zipf_pick(rng: &mut Rng, cumulative: &[f64]) -> usize {
+    let total = cumulative[cumulative.len() - 1];
+    let x = (rng.next() >> 11) as f64 / (1u64 << 53) as f64 * total;
+    cumulative
+        .partition_point(|&c| c <= x)
+        .min(cumulative.len() - 1)
+}
+
+/// About `n` selectors over `namespaces` namespaces, and `pods` pod events.
+///
+/// Each app (`app.kubernetes.io/name` N, `instance` N-rK) has:
+/// - Services with 1-3 equality requirements on `app.kubernetes.io/name`, `component`,
+///   `instance` (1-2 per app);
+/// - three ReplicaSets (a Deployment's revision history): `name`, `instance` and
+///   `pod-template-hash`;
+/// - a PodDisruptionBudget on `name` and `instance`.
+///
+/// About one selector in ten is set-based, with `in`, `notin` and `!key` (some purely
+/// negative). Pods carry ten labels: the six `app.kubernetes.io/*` labels,
+/// `pod-template-hash` of their app's current ReplicaSet, `environment`, `tier` and `team`.
+pub(crate) fn reverse_population(
+    n: usize,
+    namespaces: usize,
+    pods: usize,
+    seed: u64,
+) -> Population {
+    let mut rng = Rng::new(seed);
+    let cumulative = zipf_cumulative(namespaces);
+    let ns_name = |i: usize| format!("team-{i:03}");
+    let mut selectors = Vec::with_capacity(n + 16);
+    // Per app: namespace, name, instance, component, current hash, environment, tier.
+    let mut apps: Vec<[String; 7]> = Vec::new();
+    let sel = |text: String| Selector::parse(&text).expect("generated selectors are valid");
+    while selectors.len() < n {
+        let ns = ns_name(zipf_pick(&mut rng, &cumulative));
+        let a = apps.len();
+        let name = format!("app{a}");
+        let instance = format!("{name}-r{}", rng.below(3));
+        let component = COMPONENTS[rng.below(COMPONENTS.len() as u64) as usize].to_string();
+        let env = ENVS[rng.below(3) as usize].to_string();
+        let tier = TIERS[rng.below(3) as usize].to_string();
+        let base = format!("app.kubernetes.io/name={name}");
+        let comp = format!("app.kubernetes.io/component={component}");
+        let inst = format!("app.kubernetes.io/instance={instance}");
+        selectors.push((ns.clone(), sel(base.clone()), "svc"));
+        match rng.below(3) {
+            0 => selectors.push((ns.clone(), sel(format!("{base},{comp}")), "svc")),
+            1 => selectors.push((ns.clone(), sel(format!("{base},{comp},{inst}")), "svc")),
+            _ => {}
+        }
+        let mut hash = String::new();
+        for _ in 0..3 {
+            hash = hex(rng.next(), 10);
+            selectors.push((
+                ns.clone(),
+                sel(format!("{base},{inst},pod-template-hash={hash}")),
+                "rs",
+            ));
+        }
+        selectors.push((ns.clone(), sel(format!("{base},{inst}")), "pdb"));
+        // About 10 % of all selectors: one set-based selector for two apps in three, such as a
+        // PodDisruptionBudget or an anti-affinity term. One in 32 of those is purely negative
+        // and selects most of its namespace, as such selectors do.
+        if rng.below(3) < 2 {
+            let other = format!("app{}", rng.below(a as u64 + 1));
+            let text = match rng.below(32) {
+                0 => format!("tier notin ({tier}),!canary"),
+                1..=10 => format!("app.kubernetes.io/name in ({name},{other}),tier notin (data)"),
+                11..=20 => format!("{base},environment in ({env},dev),!canary"),
+                _ => format!(
+                    "app.kubernetes.io/instance in ({instance},{other}-r0),environment!=dev"
+                ),
+            };
+            selectors.push((ns.clone(), sel(text), "set"));
+        }
+        apps.push([ns, name, instance, component, hash, env, tier]);
+    }
+    let mut pod_events = Vec::with_capacity(pods);
+    for p in 0..pods {
+        // A pod of an app chosen the way pods are spread: namespaces by the same skew.
+        let [ns, name, instance, component, hash, env, tier] =
+            &apps[rng.below(apps.len() as u64) as usize];
+        let labels = [
+            ("app.kubernetes.io/name", name.clone()),
+            ("app.kubernetes.io/instance", instance.clone()),
+            ("app.kubernetes.io/component", component.clone()),
+            ("app.kubernetes.io/part-of", format!("suite{}", p % 7)),
+            ("app.kubernetes.io/managed-by", "helm".to_string()),
+            ("app.kubernetes.io/version", format!("1.{}.0", p % 13)),
+            ("pod-template-hash", hash.clone()),
+            ("environment", env.clone()),
+            ("tier", tier.clone()),
+            ("team", ns.clone()),
+        ];
+        let labels = labels
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        pod_events.push((ns.clone(), labels));
+    }
+    Population {
+        selectors,
+        pods: pod_events,
+    }
+}

@@ -1,6 +1,6 @@
 //! A selector compiled to interned ids, and its evaluation against an object's labels.
 //!
-//! A compiled selector is a `Box<[u32]>` of predicates, one per requirement, in the
+//! A compiled selector is a sequence of `u32` words ([`Words`]) holding predicates, one per requirement, in the
 //! selector's order. Each predicate starts with a word holding the operator (high 4 bits) and
 //! the key id (low 28 bits), followed by its arguments:
 //!
@@ -101,7 +101,7 @@ impl Pred<'_> {
 }
 
 /// Appends one predicate to `words`.
-pub(super) fn push(words: &mut Vec<u32>, op: u32, key: u32, pairs: &[u32], threshold: i64) {
+pub(super) fn push(words: &mut Words, op: u32, key: u32, pairs: &[u32], threshold: i64) {
     debug_assert!(key <= MAX_KEY);
     words.push(op << KEY_BITS | key);
     match op {
@@ -117,6 +117,10 @@ pub(super) fn push(words: &mut Vec<u32>, op: u32, key: u32, pairs: &[u32], thres
         _ => {}
     }
 }
+
+/// Compiled words: inline up to six, which holds three equalities (a ReplicaSet's selector),
+/// so checking a selector reads no memory beyond its slot.
+pub(super) type Words = SmallVec<[u32; 6]>;
 
 /// The predicates of compiled words.
 pub(super) fn preds(words: &[u32]) -> Preds<'_> {
@@ -207,7 +211,7 @@ mod tests {
 
     #[test]
     fn predicates_round_trip_through_words() {
-        let mut w = Vec::new();
+        let mut w = Words::new();
         push(&mut w, op::EQ, 3, &[10], 0);
         push(&mut w, op::NOT_IN, MAX_KEY, &[11, 12, 13], 0);
         push(&mut w, op::NOT_EXISTS, 0, &[], 0);

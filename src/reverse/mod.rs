@@ -50,8 +50,8 @@ use smallvec::SmallVec;
 use crate::error::{Error, ErrorKind};
 use crate::index::{Dict, check_namespace};
 use crate::selector::{Requirement, Selector, parse_int};
-use compiled::{MAX_KEY, NO_PAIR, ObjLabel, Object, op};
-use postings::{MAX_SLOT, Postings};
+use compiled::{MAX_KEY, NO_PAIR, ObjLabel, Object, Words, op};
+use postings::{MAX_NS, MAX_SLOT, Postings, UNANCHORED as UNANCHORED_CODE};
 
 /// Where a registered selector applies: which namespaces' objects it may select.
 ///
@@ -121,6 +121,48 @@ impl fmt::Display for Scope {
     }
 }
 
+/// One label of an object given to [`SelectorIndex::matching`]: a `(key, value)` pair of
+/// anything that reads as `str`, owned or borrowed, so that maps, label sets and slices of
+/// pairs all work.
+///
+/// # Examples
+///
+/// ```
+/// use label_selector::LabelPair;
+///
+/// let owned = ("app".to_string(), "web".to_string());
+/// assert_eq!((&owned).key(), "app");
+/// assert_eq!(("tier", "db").value(), "db");
+/// ```
+pub trait LabelPair {
+    /// The label's key.
+    fn key(&self) -> &str;
+    /// The label's value.
+    fn value(&self) -> &str;
+}
+
+impl<K: AsRef<str>, V: AsRef<str>> LabelPair for (K, V) {
+    #[inline]
+    fn key(&self) -> &str {
+        self.0.as_ref()
+    }
+    #[inline]
+    fn value(&self) -> &str {
+        self.1.as_ref()
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<str>> LabelPair for &(K, V) {
+    #[inline]
+    fn key(&self) -> &str {
+        self.0.as_ref()
+    }
+    #[inline]
+    fn value(&self) -> &str {
+        self.1.as_ref()
+    }
+}
+
 /// The namespace id that stands for cluster-wide selectors in posting keys.
 const ALL: u32 = u32::MAX;
 /// Marks a slot's scope as an index into `sets`.
@@ -129,13 +171,6 @@ const SET: u32 = 1 << 31;
 const UNANCHORED: u32 = u32::MAX;
 /// The anchor of [`Selector::nothing`]: filed nowhere.
 const NOWHERE: u32 = u32::MAX - 1;
-/// The anchor code (low half of a posting key) of the unanchored posting.
-const UNANCHORED_CODE: u32 = u32::MAX;
-
-#[inline]
-fn posting_key(ns: u32, code: u32) -> u64 {
-    u64::from(ns) << 32 | u64::from(code)
-}
 
 #[inline]
 fn pair_code(pair: u32) -> u32 {
@@ -156,7 +191,7 @@ struct Slot<K> {
     scope: u32,
     /// Where the anchoring predicate starts in `preds`, [`UNANCHORED`] or [`NOWHERE`].
     anchor: u32,
-    preds: Box<[u32]>,
+    preds: Words,
 }
 
 /// A reference count per interned id.
@@ -182,14 +217,6 @@ impl Refs {
     #[inline]
     fn get(&self, id: u32) -> u32 {
         self.0.get(id as usize).copied().unwrap_or(0)
-    }
-
-    fn add(&mut self, id: u32, n: i32) {
-        let i = id as usize;
-        if self.0.len() <= i {
-            self.0.resize(i + 1, 0);
-        }
-        self.0[i] = self.0[i].wrapping_add_signed(n);
     }
 }
 
@@ -252,10 +279,6 @@ pub struct SelectorIndex<K> {
     key_refs: Refs,
     pair_refs: Refs,
     ns_refs: Refs,
-    /// Per key and per pair: how many postings entries anchor on it, across scopes. Matching
-    /// looks up only postings that exist.
-    key_anchors: Refs,
-    pair_anchors: Refs,
     /// Slots anchored in the cluster-wide scope.
     all_scoped: usize,
     slots: Vec<Slot<K>>,
@@ -273,7 +296,7 @@ impl<K> fmt::Debug for SelectorIndex<K> {
             .field("keys", &self.keys.len())
             .field("pairs", &self.pairs.len())
             .field("namespaces", &self.namespaces.len())
-            .field("postings", &self.postings.keys())
+            .field("postings", &self.postings.len())
             .finish_non_exhaustive()
     }
 }
@@ -306,8 +329,6 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
             key_refs: Refs::default(),
             pair_refs: Refs::default(),
             ns_refs: Refs::default(),
-            key_anchors: Refs::default(),
-            pair_anchors: Refs::default(),
             all_scoped: 0,
             slots: Vec::new(),
             free_slots: Vec::new(),
@@ -501,9 +522,9 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
     /// The keys of the selectors that select an object of namespace `namespace` (`""` for a
     /// cluster-scoped object) with these labels, in no particular order.
     ///
-    /// `labels` is any sequence of `(key, value)`: `&BTreeMap<String, String>`,
-    /// `&HashMap<String, String>`, a [`LabelSet`](crate::LabelSet)'s
-    /// [`iter`](crate::LabelSet::iter), an [`ObjectRef`](crate::ObjectRef)'s labels. If a key
+    /// `labels` is any sequence of [`LabelPair`]s: `&BTreeMap<String, String>`,
+    /// `&HashMap<String, String>`, `&[(String, String)]`, a [`LabelSet`](crate::LabelSet)'s
+    /// [`iter`](crate::LabelSet::iter). If a key
     /// repeats, its last value counts, as in a map. Labels need not be valid: an invalid value
     /// simply equals no selector's value.
     ///
@@ -522,23 +543,22 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
     /// assert_eq!(hits, [&"big", &"no-gpu"]);
     /// # Ok::<(), label_selector::Error>(())
     /// ```
-    pub fn matching<I, KS, VS>(&self, namespace: &str, labels: I) -> Vec<&K>
+    pub fn matching<I, L>(&self, namespace: &str, labels: I) -> Vec<&K>
     where
-        I: IntoIterator<Item = (KS, VS)>,
-        KS: AsRef<str>,
-        VS: AsRef<str>,
+        I: IntoIterator<Item = L>,
+        L: LabelPair,
     {
-        let mut out = Vec::new();
+        // Most objects are selected by a handful of selectors: one allocation, usually.
+        let mut out = Vec::with_capacity(8);
         self.for_each_match(namespace, labels, |k| out.push(k));
         out
     }
 
     /// How many selectors select the object; see [`matching`](SelectorIndex::matching).
-    pub fn matching_count<I, KS, VS>(&self, namespace: &str, labels: I) -> usize
+    pub fn matching_count<I, L>(&self, namespace: &str, labels: I) -> usize
     where
-        I: IntoIterator<Item = (KS, VS)>,
-        KS: AsRef<str>,
-        VS: AsRef<str>,
+        I: IntoIterator<Item = L>,
+        L: LabelPair,
     {
         let mut n = 0;
         self.for_each_match(namespace, labels, |_| n += 1);
@@ -547,15 +567,10 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
 
     /// Calls `f` with the key of each selector that selects the object, without allocating;
     /// see [`matching`](SelectorIndex::matching).
-    pub fn for_each_match<'a, I, KS, VS>(
-        &'a self,
-        namespace: &str,
-        labels: I,
-        mut f: impl FnMut(&'a K),
-    ) where
-        I: IntoIterator<Item = (KS, VS)>,
-        KS: AsRef<str>,
-        VS: AsRef<str>,
+    pub fn for_each_match<'a, I, L>(&'a self, namespace: &str, labels: I, mut f: impl FnMut(&'a K))
+    where
+        I: IntoIterator<Item = L>,
+        L: LabelPair,
     {
         if self.by_key.is_empty() {
             return;
@@ -567,7 +582,7 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
             .flatten()
         {
             let mut visit = |code: u32| {
-                for &slot in self.postings.get(posting_key(scope, code)) {
+                for &slot in self.postings.get(scope, code) {
                     let s = &self.slots[slot as usize];
                     if let Some(k) = &s.key
                         && compiled::holds(&s.preds, &obj)
@@ -577,12 +592,10 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
                 }
             };
             for l in &obj {
-                if l.pair != NO_PAIR && self.pair_anchors.get(l.pair) > 0 {
+                if l.pair != NO_PAIR {
                     visit(pair_code(l.pair));
                 }
-                if self.key_anchors.get(l.key) > 0 {
-                    visit(key_code(l.key));
-                }
+                visit(key_code(l.key));
             }
             visit(UNANCHORED_CODE);
         }
@@ -595,19 +608,18 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
             0 => 0,
             c => (c * 8 / 7).next_power_of_two(),
         };
-        let refs = [
-            &self.key_refs,
-            &self.pair_refs,
-            &self.ns_refs,
-            &self.key_anchors,
-            &self.pair_anchors,
-        ];
+        let refs = [&self.key_refs, &self.pair_refs, &self.ns_refs];
         self.keys.heap_bytes()
             + self.pairs.heap_bytes()
             + self.namespaces.heap_bytes()
             + refs.iter().map(|r| r.0.capacity() * 4).sum::<usize>()
             + self.slots.capacity() * size_of::<Slot<K>>()
-            + self.slots.iter().map(|s| s.preds.len() * 4).sum::<usize>()
+            + self
+                .slots
+                .iter()
+                .filter(|s| s.preds.spilled())
+                .map(|s| s.preds.capacity() * 4)
+                .sum::<usize>()
             + self.free_slots.capacity() * 4
             + buckets * (size_of::<(K, u32)>() + 1)
             + self.sets.capacity() * size_of::<Box<[u32]>>()
@@ -617,18 +629,17 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
     }
 
     /// The object's labels as interned ids; labels whose key no selector mentions are left out.
-    fn object<I, KS, VS>(&self, labels: I) -> Object
+    fn object<I, L>(&self, labels: I) -> Object
     where
-        I: IntoIterator<Item = (KS, VS)>,
-        KS: AsRef<str>,
-        VS: AsRef<str>,
+        I: IntoIterator<Item = L>,
+        L: LabelPair,
     {
         let mut obj = Object::new();
-        for (k, v) in labels {
-            let Some(key) = self.keys.find(0, k.as_ref()) else {
+        for label in labels {
+            let Some(key) = self.keys.find(0, label.key()) else {
                 continue;
             };
-            let v = v.as_ref();
+            let v = label.value();
             obj.push(ObjLabel {
                 key,
                 pair: self.pairs.find(key, v).unwrap_or(NO_PAIR),
@@ -644,8 +655,8 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
     }
 
     /// Compiles a selector's requirements, acquiring their key and pair ids.
-    fn compile(&mut self, selector: &Selector, got: &mut Acquired) -> Result<Box<[u32]>, Error> {
-        let mut words = Vec::new();
+    fn compile(&mut self, selector: &Selector, got: &mut Acquired) -> Result<Words, Error> {
+        let mut words = Words::new();
         let mut pairs: SmallVec<[u32; 4]> = SmallVec::new();
         for r in selector.requirements() {
             let (key, _) = self
@@ -675,7 +686,8 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
             }
             compiled::push(&mut words, code, key, &pairs, r.threshold().unwrap_or(0));
         }
-        Ok(words.into_boxed_slice())
+        words.shrink_to_fit();
+        Ok(words)
     }
 
     /// Interns a scope's namespaces; the slot's scope word.
@@ -687,7 +699,7 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
                 .ok_or_else(|| capacity("namespaces"))?;
             this.ns_refs.acquire(id);
             got.namespaces.push(id);
-            if id >= SET {
+            if id >= SET || id > MAX_NS {
                 return Err(capacity("namespaces"));
             }
             Ok(id)
@@ -751,7 +763,7 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
         let ids = self.scope_ids(&scope);
         let load = |code: u32| -> usize {
             ids.iter()
-                .map(|&ns| self.postings.len(posting_key(ns, code)) + 1)
+                .map(|&ns| self.postings.get(ns, code).len() + 1)
                 .sum()
         };
         compiled::preds(preds)
@@ -792,19 +804,10 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
         let ids: SmallVec<[u32; 4]> = SmallVec::from_slice(self.scope_ids(&scope));
         for &ns in &ids {
             for &code in &codes {
-                let k = posting_key(ns, code);
                 if sign > 0 {
-                    self.postings.add(k, at);
+                    self.postings.add(ns, code, at);
                 } else {
-                    self.postings.remove(k, at);
-                }
-                if code != UNANCHORED_CODE {
-                    let id = code >> 1;
-                    if code & 1 == 0 {
-                        self.pair_anchors.add(id, sign);
-                    } else {
-                        self.key_anchors.add(id, sign);
-                    }
+                    self.postings.remove(ns, code, at);
                 }
             }
             if ns == ALL && !codes.is_empty() {
@@ -823,7 +826,7 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
                 key: None,
                 scope: ALL,
                 anchor: NOWHERE,
-                preds: Box::new([]),
+                preds: Words::new(),
             },
         );
         let mut got = Acquired::default();
@@ -852,9 +855,8 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
         self.keys.validate()?;
         self.pairs.validate()?;
         self.namespaces.validate()?;
-        let mut want: HashMap<u64, Vec<u32>> = HashMap::new();
+        let mut want: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
         let (mut keys, mut pairs, mut nss) = (Refs::default(), Refs::default(), Refs::default());
-        let (mut key_anchors, mut pair_anchors) = (Refs::default(), Refs::default());
         let mut all_scoped = 0;
         let mut live = 0;
         for (at, slot) in self.slots.iter().enumerate() {
@@ -882,17 +884,7 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
                     all_scoped += 1;
                 }
                 for &code in &codes {
-                    want.entry(posting_key(ns, code))
-                        .or_default()
-                        .push(at as u32);
-                    if code != UNANCHORED_CODE {
-                        let r = if code & 1 == 0 {
-                            &mut pair_anchors
-                        } else {
-                            &mut key_anchors
-                        };
-                        r.acquire(code >> 1);
-                    }
+                    want.entry((ns, code)).or_default().push(at as u32);
                 }
             }
         }
@@ -924,34 +916,19 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
         same(&keys, &self.key_refs, "key", &self.keys)?;
         same(&pairs, &self.pair_refs, "pair", &self.pairs)?;
         same(&nss, &self.ns_refs, "namespace", &self.namespaces)?;
-        let counts = |a: &Refs, b: &Refs, what: &str| -> Result<(), String> {
-            for id in 0..a.0.len().max(b.0.len()) as u32 {
-                if a.get(id) != b.get(id) {
-                    return Err(format!(
-                        "{what} anchors of {id}: {} != {}",
-                        a.get(id),
-                        b.get(id)
-                    ));
-                }
-            }
-            Ok(())
-        };
-        counts(&key_anchors, &self.key_anchors, "key")?;
-        counts(&pair_anchors, &self.pair_anchors, "pair")?;
-        if want.len() != self.postings.keys() {
-            return Err(format!(
-                "{} postings, {} expected",
-                self.postings.keys(),
-                want.len()
-            ));
-        }
-        for (k, mut members) in want {
-            let mut got = self.postings.get(k).to_vec();
+        for (ns, code, members) in self.postings.entries() {
+            let mut got = members.to_vec();
             got.sort_unstable();
+            let mut members = want.remove(&(ns, code)).unwrap_or_default();
             members.sort_unstable();
-            if got != members {
-                return Err(format!("posting {k:#x}: {got:?}, expected {members:?}"));
+            if got.is_empty() || got != members {
+                return Err(format!(
+                    "posting {ns}/{code}: {got:?}, expected {members:?}"
+                ));
             }
+        }
+        if let Some(((ns, code), members)) = want.into_iter().next() {
+            return Err(format!("posting {ns}/{code} missing: {members:?}"));
         }
         Ok(())
     }
