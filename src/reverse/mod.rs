@@ -565,8 +565,9 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
         n
     }
 
-    /// Calls `f` with the key of each selector that selects the object, without allocating;
-    /// see [`matching`](SelectorIndex::matching).
+    /// Calls `f` with the key of each selector that selects the object; see
+    /// [`matching`](SelectorIndex::matching). Allocates nothing for objects of up to 16 labels
+    /// that some selector mentions.
     pub fn for_each_match<'a, I, L>(&'a self, namespace: &str, labels: I, mut f: impl FnMut(&'a K))
     where
         I: IntoIterator<Item = L>,
