@@ -39,6 +39,7 @@
 
 mod compiled;
 mod postings;
+mod slab;
 
 use std::borrow::Borrow;
 use std::collections::{BTreeSet, HashMap};
@@ -52,6 +53,7 @@ use crate::index::{Dict, check_namespace};
 use crate::selector::{Requirement, Selector, parse_int};
 use compiled::{MAX_KEY, NO_PAIR, ObjLabel, Object, Words, op};
 use postings::{MAX_NS, MAX_SLOT, Postings, UNANCHORED as UNANCHORED_CODE};
+use slab::Slab;
 
 /// Where a registered selector applies: which namespaces' objects it may select.
 ///
@@ -194,6 +196,18 @@ struct Slot<K> {
     preds: Words,
 }
 
+impl<K> Default for Slot<K> {
+    /// A free slot.
+    fn default() -> Self {
+        Slot {
+            key: None,
+            scope: ALL,
+            anchor: NOWHERE,
+            preds: Words::new(),
+        }
+    }
+}
+
 /// A reference count per interned id.
 #[derive(Clone, Debug, Default)]
 struct Refs(Vec<u32>);
@@ -281,11 +295,9 @@ pub struct SelectorIndex<K> {
     ns_refs: Refs,
     /// Slots anchored in the cluster-wide scope.
     all_scoped: usize,
-    slots: Vec<Slot<K>>,
-    free_slots: Vec<u32>,
+    slots: Slab<Slot<K>>,
     by_key: HashMap<K, u32>,
-    sets: Vec<Box<[u32]>>,
-    free_sets: Vec<u32>,
+    sets: Slab<Box<[u32]>>,
     postings: Postings,
 }
 
@@ -330,11 +342,9 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
             pair_refs: Refs::default(),
             ns_refs: Refs::default(),
             all_scoped: 0,
-            slots: Vec::new(),
-            free_slots: Vec::new(),
+            slots: Slab::default(),
             by_key: HashMap::new(),
-            sets: Vec::new(),
-            free_sets: Vec::new(),
+            sets: Slab::default(),
             postings: Postings::default(),
         }
     }
@@ -370,10 +380,7 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
             Scope::Namespace(ns) => check_namespace(ns)?,
             Scope::Namespaces(set) => set.iter().try_for_each(|ns| check_namespace(ns))?,
         }
-        if self.free_slots.is_empty()
-            && self.slots.len() > MAX_SLOT as usize
-            && !self.by_key.contains_key(&key)
-        {
+        if self.slots.next_place() > MAX_SLOT as usize && !self.by_key.contains_key(&key) {
             return Err(capacity("selectors"));
         }
         let mut got = Acquired::default();
@@ -405,16 +412,7 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
             anchor,
             preds,
         };
-        let at = match self.free_slots.pop() {
-            Some(at) => {
-                self.slots[at as usize] = slot;
-                at
-            }
-            None => {
-                self.slots.push(slot);
-                (self.slots.len() - 1) as u32
-            }
-        };
+        let at = self.slots.insert(slot);
         self.by_key.insert(key, at);
         self.file(at, 1);
         Ok(replaced)
@@ -478,11 +476,11 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        let slot = &self.slots[*self.by_key.get(key)? as usize];
+        let slot = &self.slots[*self.by_key.get(key)?];
         let scope = match slot.scope {
             ALL => Scope::All,
             s if s & SET != 0 => Scope::Namespaces(
-                self.sets[(s & !SET) as usize]
+                self.sets[s & !SET]
                     .iter()
                     .map(|&ns| self.namespace_text(ns).to_string())
                     .collect(),
@@ -584,7 +582,7 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
         {
             let mut visit = |code: u32| {
                 for &slot in self.postings.get(scope, code) {
-                    let s = &self.slots[slot as usize];
+                    let s = &self.slots[slot];
                     if let Some(k) = &s.key
                         && compiled::holds(&s.preds, &obj)
                     {
@@ -614,18 +612,16 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
             + self.pairs.heap_bytes()
             + self.namespaces.heap_bytes()
             + refs.iter().map(|r| r.0.capacity() * 4).sum::<usize>()
-            + self.slots.capacity() * size_of::<Slot<K>>()
+            + self.slots.heap_bytes()
             + self
                 .slots
                 .iter()
                 .filter(|s| s.preds.spilled())
                 .map(|s| s.preds.capacity() * 4)
                 .sum::<usize>()
-            + self.free_slots.capacity() * 4
             + buckets * (size_of::<(K, u32)>() + 1)
-            + self.sets.capacity() * size_of::<Box<[u32]>>()
+            + self.sets.heap_bytes()
             + self.sets.iter().map(|s| s.len() * 4).sum::<usize>()
-            + self.free_sets.capacity() * 4
             + self.postings.heap_bytes()
     }
 
@@ -713,20 +709,10 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
                     .iter()
                     .map(|ns| one(self, ns))
                     .collect::<Result<Box<[u32]>, Error>>()?;
-                if self.free_sets.is_empty() && self.sets.len() >= (SET - 1) as usize {
+                if self.sets.next_place() >= (SET - 1) as usize {
                     return Err(capacity("namespaces"));
                 }
-                let at = match self.free_sets.pop() {
-                    Some(at) => {
-                        self.sets[at as usize] = ids;
-                        at
-                    }
-                    None => {
-                        self.sets.push(ids);
-                        (self.sets.len() - 1) as u32
-                    }
-                };
-                Ok(SET | at)
+                Ok(SET | self.sets.insert(ids))
             }
         }
     }
@@ -753,7 +739,7 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
     /// The namespace ids a scope word stands for ([`ALL`] for cluster-wide).
     fn scope_ids<'s>(&'s self, scope: &'s u32) -> &'s [u32] {
         if *scope != ALL && *scope & SET != 0 {
-            &self.sets[(*scope & !SET) as usize]
+            &self.sets[*scope & !SET]
         } else {
             std::slice::from_ref(scope)
         }
@@ -799,7 +785,7 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
 
     /// Adds (`sign` 1) or removes (-1) a slot's postings entries.
     fn file(&mut self, at: u32, sign: i32) {
-        let slot = &self.slots[at as usize];
+        let slot = &self.slots[at];
         let codes = Self::codes(slot);
         let scope = slot.scope;
         let ids: SmallVec<[u32; 4]> = SmallVec::from_slice(self.scope_ids(&scope));
@@ -821,32 +807,20 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
     /// `by_key`, or about to be overwritten).
     fn unlink(&mut self, at: u32) {
         self.file(at, -1);
-        let slot = std::mem::replace(
-            &mut self.slots[at as usize],
-            Slot {
-                key: None,
-                scope: ALL,
-                anchor: NOWHERE,
-                preds: Words::new(),
-            },
-        );
+        let slot = self.slots.remove(at);
         let mut got = Acquired::default();
         for p in compiled::preds(&slot.preds) {
             got.keys.push(p.key);
             got.pairs.extend_from_slice(p.pairs);
         }
-        got.namespaces
-            .extend_from_slice(self.scope_ids(&slot.scope));
-        if slot.scope == ALL {
-            got.namespaces.clear();
+        if slot.scope != ALL {
+            got.namespaces
+                .extend_from_slice(self.scope_ids(&slot.scope));
         }
         if slot.scope != ALL && slot.scope & SET != 0 {
-            let set = (slot.scope & !SET) as usize;
-            self.sets[set] = Box::new([]);
-            self.free_sets.push(set as u32);
+            self.sets.remove(slot.scope & !SET);
         }
         self.release(&got);
-        self.free_slots.push(at);
     }
 
     /// Checks the index against its slots: postings, reference and anchor counts, interning

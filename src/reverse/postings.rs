@@ -12,6 +12,8 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 
+use super::slab::Slab;
+
 /// Marks a posting value as an index into [`Postings::lists`] rather than a slot.
 const LIST: u32 = 1 << 31;
 
@@ -92,8 +94,7 @@ fn map_key(ns: u32, code: u32) -> u64 {
 pub(super) struct Postings {
     heads: Vec<Head>,
     map: HashMap<u64, u32, IdHash>,
-    lists: Vec<Vec<u32>>,
-    free_lists: Vec<u32>,
+    lists: Slab<Vec<u32>>,
 }
 
 impl Postings {
@@ -116,7 +117,7 @@ impl Postings {
         if posting & LIST == 0 {
             std::slice::from_ref(posting)
         } else {
-            &self.lists[(posting & !LIST) as usize]
+            &self.lists[posting & !LIST]
         }
     }
 
@@ -157,21 +158,10 @@ impl Postings {
     /// A posting with `slot` added.
     fn grow(&mut self, posting: u32, slot: u32) -> u32 {
         if posting & LIST != 0 {
-            self.lists[(posting & !LIST) as usize].push(slot);
+            self.lists[posting & !LIST].push(slot);
             return posting;
         }
-        let list = vec![posting, slot];
-        let at = match self.free_lists.pop() {
-            Some(at) => {
-                self.lists[at as usize] = list;
-                at
-            }
-            None => {
-                self.lists.push(list);
-                (self.lists.len() - 1) as u32
-            }
-        };
-        LIST | at
+        LIST | self.lists.insert(vec![posting, slot])
     }
 
     /// A posting with `slot` removed; `None` when it is left empty.
@@ -179,7 +169,7 @@ impl Postings {
         if posting & LIST == 0 {
             return (posting != slot).then_some(posting);
         }
-        let at = (posting & !LIST) as usize;
+        let at = posting & !LIST;
         let list = &mut self.lists[at];
         if let Some(i) = list.iter().position(|&s| s == slot) {
             list.swap_remove(i);
@@ -187,10 +177,7 @@ impl Postings {
         if list.len() > 1 {
             return Some(posting);
         }
-        let last = list.first().copied();
-        self.lists[at] = Vec::new();
-        self.free_lists.push(at as u32);
-        last
+        self.lists.remove(at).first().copied()
     }
 
     /// Removes `slot` from the posting of `(ns, code)`, if it is there.
@@ -249,9 +236,8 @@ impl Postings {
         };
         self.heads.capacity() * size_of::<Head>()
             + buckets * (size_of::<(u64, u32)>() + 1)
-            + self.lists.capacity() * size_of::<Vec<u32>>()
+            + self.lists.heap_bytes()
             + self.lists.iter().map(|l| l.capacity() * 4).sum::<usize>()
-            + self.free_lists.capacity() * 4
     }
 }
 
@@ -283,7 +269,7 @@ mod tests {
         p.remove(0, 7, 1);
         p.remove(0, 7, 3);
         assert_eq!(p.get(0, 7), [2]);
-        assert_eq!(p.free_lists, [0]);
+        assert_eq!(p.lists.next_place(), 0, "the emptied list's place is free");
         p.remove(0, 7, 9);
         p.remove(0, 7, 2);
         p.remove(5, 7, 4);
@@ -292,7 +278,7 @@ mod tests {
         p.add(u32::MAX, UNANCHORED, 8);
         p.add(u32::MAX, UNANCHORED, 9);
         assert_eq!(sorted(&p, u32::MAX, UNANCHORED), [8, 9]);
-        assert_eq!(p.lists.len(), 1, "a freed list is reused");
+        assert_eq!(p.lists.places(), 1, "a freed list is reused");
         // A head freed by removal serves a new namespace.
         p.add(3, 7, 10);
         assert_eq!(p.get(3, 7), [10]);
