@@ -6,34 +6,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use label_selector::{
-    Error, ErrorKind, Inventory, LabelEdit, LabelSet, ObjectId, ObjectSet, Plan, Reader,
-    Requirement, Selector, Snapshot, View,
+    Error, ErrorKind, Inventory, LabelEdit, LabelSet, ObjectId, ObjectSet, Plan, Reader, Selector,
+    Snapshot, View,
 };
 use proptest::prelude::*;
 
-use crate::props::{KEYS, Spec, VALUES, spec_strategy};
+use crate::props::{KEYS, VALUES, selector_strategy};
 use crate::util::{data, map_of, set_of};
 
 const NAMESPACES: &[&str] = &["", "a", "kube-system"];
 
 /// The plain model: labels by (namespace, name).
 type Model = BTreeMap<(String, String), LabelSet>;
-
-fn selector_of(specs: &[Spec]) -> Selector {
-    Selector::from_requirements(
-        specs
-            .iter()
-            .map(|(k, op, v)| Requirement::new(k.as_str(), *op, v.iter().cloned()).unwrap()),
-    )
-}
-
-fn selector_strategy() -> impl Strategy<Value = Selector> {
-    prop_oneof![
-        1 => Just(Selector::nothing()),
-        1 => Just(Selector::everything()),
-        12 => prop::collection::vec(spec_strategy(), 1..5).prop_map(|s| selector_of(&s)),
-    ]
-}
 
 fn labels_strategy() -> impl Strategy<Value = LabelSet> {
     prop::collection::btree_map(

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use label_selector::{LabelSet, Operator, Selector};
+use label_selector::{LabelSet, Operator, Requirement, Selector};
 use proptest::prelude::*;
 
 /// Keys; the long ones share their first eight bytes, to exercise the fingerprint tie path.
@@ -91,6 +91,25 @@ pub(crate) fn spec_strategy() -> impl Strategy<Value = Spec> {
             };
             (k.to_string(), op, values)
         })
+}
+
+/// A selector built from specs through `Requirement::new`.
+fn selector_of(specs: &[Spec]) -> Selector {
+    Selector::from_requirements(
+        specs
+            .iter()
+            .map(|(k, op, v)| Requirement::new(k.as_str(), *op, v.iter().cloned()).unwrap()),
+    )
+}
+
+/// Selectors for the engines' equivalence tests: mostly 1-4 generated requirements, sometimes
+/// `nothing` or `everything`.
+pub(crate) fn selector_strategy() -> impl Strategy<Value = Selector> {
+    prop_oneof![
+        1 => Just(Selector::nothing()),
+        1 => Just(Selector::everything()),
+        12 => prop::collection::vec(spec_strategy(), 1..5).prop_map(|s| selector_of(&s)),
+    ]
 }
 
 fn ws() -> impl Strategy<Value = String> {

@@ -4,32 +4,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use label_selector::{ErrorKind, Requirement, Scope, Selector, SelectorIndex};
+use label_selector::{ErrorKind, Scope, Selector, SelectorIndex};
 use proptest::prelude::*;
 
-use crate::props::{KEYS, LABEL_VALUES, Spec, spec_strategy};
+use crate::props::{KEYS, LABEL_VALUES, selector_strategy};
 use crate::util::{data, map_of};
 
 const NAMESPACES: &[&str] = &["", "a", "b", "kube-system"];
 
 /// The plain model: scope and selector by key.
 type Model = BTreeMap<u8, (Scope, Selector)>;
-
-fn selector_of(specs: &[Spec]) -> Selector {
-    Selector::from_requirements(
-        specs
-            .iter()
-            .map(|(k, op, v)| Requirement::new(k.as_str(), *op, v.iter().cloned()).unwrap()),
-    )
-}
-
-fn selector_strategy() -> impl Strategy<Value = Selector> {
-    prop_oneof![
-        1 => Just(Selector::nothing()),
-        1 => Just(Selector::everything()),
-        12 => prop::collection::vec(spec_strategy(), 1..5).prop_map(|s| selector_of(&s)),
-    ]
-}
 
 fn scope_strategy() -> impl Strategy<Value = Scope> {
     prop_oneof![
