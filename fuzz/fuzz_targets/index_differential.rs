@@ -6,50 +6,15 @@
 
 use std::collections::BTreeMap;
 
-use label_selector::{
-    Inventory, LabelEdit, LabelSet, Operator, Requirement, Selector, Snapshot, View,
-};
+use label_selector::{Inventory, LabelEdit, LabelSet, Selector, Snapshot, View};
 use libfuzzer_sys::fuzz_target;
 
-const NAMESPACES: &[&str] = &["", "a", "b"];
-const KEYS: &[&str] = &["app", "env", "x.io/n", "cores", "abcdefghi", "abcdefghj"];
-const VALUES: &[&str] = &[
-    "",
-    "web",
-    "db",
-    "1",
-    "007",
-    "42",
-    "9223372036854775807",
-    "abcdefgh1",
-];
-const THRESHOLDS: &[&str] = &["0", "7", "41", "9223372036854775806"];
-const OPS: &[Operator] = &[
-    Operator::Equals,
-    Operator::DoubleEquals,
-    Operator::NotEquals,
-    Operator::In,
-    Operator::NotIn,
-    Operator::Exists,
-    Operator::DoesNotExist,
-    Operator::GreaterThan,
-    Operator::LessThan,
-];
+#[path = "../common/mod.rs"]
+mod common;
+
+use common::{Bytes, KEYS, NAMESPACES, VALUES, selector};
 
 type Model = BTreeMap<(String, String), LabelSet>;
-
-struct Bytes<'a>(&'a [u8]);
-
-impl Bytes<'_> {
-    fn next(&mut self) -> Option<usize> {
-        let (&b, rest) = self.0.split_first()?;
-        self.0 = rest;
-        Some(usize::from(b))
-    }
-    fn pick<'p, T>(&mut self, pool: &'p [T]) -> Option<&'p T> {
-        Some(&pool[self.next()? % pool.len()])
-    }
-}
 
 fn labels(b: &mut Bytes<'_>) -> Option<LabelSet> {
     let n = b.next()? % 5;
@@ -59,33 +24,6 @@ fn labels(b: &mut Bytes<'_>) -> Option<LabelSet> {
         set.insert(k, v).expect("pool labels are valid");
     }
     Some(set)
-}
-
-fn selector(b: &mut Bytes<'_>) -> Option<Selector> {
-    match b.next()? % 16 {
-        0 => return Some(Selector::nothing()),
-        1 => return Some(Selector::everything()),
-        _ => {}
-    }
-    let n = 1 + b.next()? % 4;
-    let mut reqs = Vec::new();
-    for _ in 0..n {
-        let key = *b.pick(KEYS)?;
-        let op = *b.pick(OPS)?;
-        let values: Vec<&str> = match op {
-            Operator::Exists | Operator::DoesNotExist => vec![],
-            Operator::GreaterThan | Operator::LessThan => vec![*b.pick(THRESHOLDS)?],
-            Operator::In | Operator::NotIn => {
-                let m = 1 + b.next()? % 3;
-                (0..m)
-                    .map(|_| b.pick(VALUES).copied())
-                    .collect::<Option<_>>()?
-            }
-            _ => vec![*b.pick(VALUES)?],
-        };
-        reqs.push(Requirement::new(key, op, values).expect("pool requirements are valid"));
-    }
-    Some(Selector::from_requirements(reqs))
 }
 
 fn check(view: &View, model: &Model, sel: &Selector) {

@@ -6,50 +6,18 @@
 
 use std::collections::BTreeMap;
 
-use label_selector::{Operator, Requirement, Scope, Selector, SelectorIndex};
+use label_selector::{Scope, Selector, SelectorIndex};
 use libfuzzer_sys::fuzz_target;
 
-const NAMESPACES: &[&str] = &["", "a", "b"];
-const KEYS: &[&str] = &["app", "env", "x.io/n", "cores", "abcdefghi", "abcdefghj"];
-/// Selector values; object values add some that only an unvalidated map can hold.
-const VALUES: &[&str] = &[
-    "",
-    "web",
-    "db",
-    "1",
-    "007",
-    "42",
-    "9223372036854775807",
-    "abcdefgh1",
-];
+#[path = "../common/mod.rs"]
+mod common;
+
+use common::{Bytes, KEYS, NAMESPACES, VALUES, selector};
+
+/// Values only an unvalidated label map can hold, beside the selector values.
 const OBJECT_VALUES: &[&str] = &["+8", " 8", "1.5", "9223372036854775808", "\u{663}", "Web"];
-const THRESHOLDS: &[&str] = &["0", "7", "041", "9223372036854775806"];
-const OPS: &[Operator] = &[
-    Operator::Equals,
-    Operator::DoubleEquals,
-    Operator::NotEquals,
-    Operator::In,
-    Operator::NotIn,
-    Operator::Exists,
-    Operator::DoesNotExist,
-    Operator::GreaterThan,
-    Operator::LessThan,
-];
 
 type Model = BTreeMap<u8, (Scope, Selector)>;
-
-struct Bytes<'a>(&'a [u8]);
-
-impl Bytes<'_> {
-    fn next(&mut self) -> Option<usize> {
-        let (&b, rest) = self.0.split_first()?;
-        self.0 = rest;
-        Some(usize::from(b))
-    }
-    fn pick<'p, T>(&mut self, pool: &'p [T]) -> Option<&'p T> {
-        Some(&pool[self.next()? % pool.len()])
-    }
-}
 
 fn scope(b: &mut Bytes<'_>) -> Option<Scope> {
     Some(match b.next()? % 4 {
@@ -64,33 +32,6 @@ fn scope(b: &mut Bytes<'_>) -> Option<Scope> {
         }
         _ => Scope::namespace(*b.pick(NAMESPACES)?),
     })
-}
-
-fn selector(b: &mut Bytes<'_>) -> Option<Selector> {
-    match b.next()? % 16 {
-        0 => return Some(Selector::nothing()),
-        1 => return Some(Selector::everything()),
-        _ => {}
-    }
-    let n = 1 + b.next()? % 4;
-    let mut reqs = Vec::new();
-    for _ in 0..n {
-        let key = *b.pick(KEYS)?;
-        let op = *b.pick(OPS)?;
-        let values: Vec<&str> = match op {
-            Operator::Exists | Operator::DoesNotExist => vec![],
-            Operator::GreaterThan | Operator::LessThan => vec![*b.pick(THRESHOLDS)?],
-            Operator::In | Operator::NotIn => {
-                let m = 1 + b.next()? % 3;
-                (0..m)
-                    .map(|_| b.pick(VALUES).copied())
-                    .collect::<Option<_>>()?
-            }
-            _ => vec![*b.pick(VALUES)?],
-        };
-        reqs.push(Requirement::new(key, op, values).expect("pool requirements are valid"));
-    }
-    Some(Selector::from_requirements(reqs))
 }
 
 /// An object's labels; keys may repeat (the last value counts).
