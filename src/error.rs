@@ -47,6 +47,11 @@ impl Error {
         }
     }
 
+    /// [`ErrorKind::CapacityExceeded`]: an index ran out of ids for `what`; no input to show.
+    pub(crate) fn capacity(what: &'static str) -> Error {
+        Error::new(ErrorKind::CapacityExceeded { what }, 0..0, "")
+    }
+
     /// Attaches a field path (structured selectors); keeps an inner path as a suffix.
     pub(crate) fn at_path(mut self, path: impl Into<String>) -> Error {
         let mut p: String = path.into();

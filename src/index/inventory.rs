@@ -115,10 +115,6 @@ fn check_name(name: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn capacity(what: &'static str) -> Error {
-    Error::new(ErrorKind::CapacityExceeded { what }, 0..0, "")
-}
-
 fn no_such(id: ObjectId) -> Error {
     let text = id.get().to_string();
     Error::new(ErrorKind::NoSuchObject, 0..text.len(), &text)
@@ -173,18 +169,18 @@ impl Inventory {
         let (ns, _) = v
             .namespaces
             .intern(0, namespace)
-            .ok_or_else(|| capacity("namespaces"))?;
+            .ok_or_else(|| Error::capacity("namespaces"))?;
         let (id, new) = v
             .names
             .intern(ns, name)
-            .ok_or_else(|| capacity("objects"))?;
+            .ok_or_else(|| Error::capacity("objects"))?;
         if !new {
             self.set_labels(ObjectId::new(id), labels)?;
             return Ok(ObjectId::new(id));
         }
         v.ns_postings
             .get_or_grow(ns as usize)
-            .ok_or_else(|| capacity("namespaces"))?
+            .ok_or_else(|| Error::capacity("namespaces"))?
             .insert(id);
         Arc::make_mut(&mut v.live).insert(id);
         v.objects.get_or_grow(id as usize);
@@ -198,16 +194,16 @@ impl Inventory {
     fn room(&self, labels: usize) -> Result<(), Error> {
         let v = &self.view;
         if !v.names.has_room(1) {
-            return Err(capacity("objects"));
+            return Err(Error::capacity("objects"));
         }
         if !v.namespaces.has_room(1) {
-            return Err(capacity("namespaces"));
+            return Err(Error::capacity("namespaces"));
         }
         if !v.keys.has_room(labels) {
-            return Err(capacity("keys"));
+            return Err(Error::capacity("keys"));
         }
         if !v.pairs.has_room(labels) {
-            return Err(capacity("label values"));
+            return Err(Error::capacity("label values"));
         }
         Ok(())
     }
@@ -222,11 +218,14 @@ impl Inventory {
         key_too: bool,
     ) -> Result<(u32, u32), Error> {
         let v = &mut self.view;
-        let (k, _) = v.keys.intern(0, key).ok_or_else(|| capacity("keys"))?;
+        let (k, _) = v
+            .keys
+            .intern(0, key)
+            .ok_or_else(|| Error::capacity("keys"))?;
         let (p, new) = v
             .pairs
             .intern(k, value)
-            .ok_or_else(|| capacity("label values"))?;
+            .ok_or_else(|| Error::capacity("label values"))?;
         if new
             && let Some(n) = parse_int(value)
             && let Some(slot) = v.numeric.get_or_grow(k as usize)
@@ -235,12 +234,12 @@ impl Inventory {
         }
         v.pair_postings
             .get_or_grow(p as usize)
-            .ok_or_else(|| capacity("label values"))?
+            .ok_or_else(|| Error::capacity("label values"))?
             .insert(id);
         if key_too {
             v.key_postings
                 .get_or_grow(k as usize)
-                .ok_or_else(|| capacity("keys"))?
+                .ok_or_else(|| Error::capacity("keys"))?
                 .insert(id);
         }
         Ok((k, p))

@@ -48,7 +48,7 @@ use std::hash::Hash;
 
 use smallvec::SmallVec;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::index::{Dict, check_namespace};
 use crate::selector::{Requirement, Selector, parse_int};
 use compiled::{MAX_KEY, NO_PAIR, ObjLabel, Object, Words, op};
@@ -319,10 +319,6 @@ impl<K: Eq + Hash + Clone> Default for SelectorIndex<K> {
     }
 }
 
-fn capacity(what: &'static str) -> Error {
-    Error::new(ErrorKind::CapacityExceeded { what }, 0..0, "")
-}
-
 /// Ids acquired while registering a selector, released again if registration fails.
 #[derive(Default)]
 struct Acquired {
@@ -356,9 +352,9 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
     ///
     /// Nothing changes on error; a replaced selector stays as it was.
     ///
-    /// - [`ErrorKind::NamespaceInvalid`]: a namespace of the scope is not a DNS label, such as
+    /// - [`ErrorKind::NamespaceInvalid`](crate::ErrorKind::NamespaceInvalid): a namespace of the scope is not a DNS label, such as
     ///   `Shop` or `-a`;
-    /// - [`ErrorKind::CapacityExceeded`]: more than 2^28 distinct keys, 2^31 distinct
+    /// - [`ErrorKind::CapacityExceeded`](crate::ErrorKind::CapacityExceeded): more than 2^28 distinct keys, 2^31 distinct
     ///   `key=value` pairs, namespaces or selectors.
     ///
     /// # Examples
@@ -381,7 +377,7 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
             Scope::Namespaces(set) => set.iter().try_for_each(|ns| check_namespace(ns))?,
         }
         if self.slots.next_place() > MAX_SLOT as usize && !self.by_key.contains_key(&key) {
-            return Err(capacity("selectors"));
+            return Err(Error::capacity("selectors"));
         }
         let mut got = Acquired::default();
         let compiled = self
@@ -659,11 +655,11 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
             let (key, _) = self
                 .keys
                 .intern(0, r.key())
-                .ok_or_else(|| capacity("keys"))?;
+                .ok_or_else(|| Error::capacity("keys"))?;
             self.key_refs.acquire(key);
             got.keys.push(key);
             if key > MAX_KEY {
-                return Err(capacity("keys"));
+                return Err(Error::capacity("keys"));
             }
             pairs.clear();
             let code = compiled::code(r.operator());
@@ -672,11 +668,11 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
                     let (pair, _) = self
                         .pairs
                         .intern(key, v)
-                        .ok_or_else(|| capacity("label values"))?;
+                        .ok_or_else(|| Error::capacity("label values"))?;
                     self.pair_refs.acquire(pair);
                     got.pairs.push(pair);
                     if pair >= 1 << 31 {
-                        return Err(capacity("label values"));
+                        return Err(Error::capacity("label values"));
                     }
                     pairs.push(pair);
                 }
@@ -693,11 +689,11 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
             let (id, _) = this
                 .namespaces
                 .intern(0, ns)
-                .ok_or_else(|| capacity("namespaces"))?;
+                .ok_or_else(|| Error::capacity("namespaces"))?;
             this.ns_refs.acquire(id);
             got.namespaces.push(id);
             if id >= SET || id > MAX_NS {
-                return Err(capacity("namespaces"));
+                return Err(Error::capacity("namespaces"));
             }
             Ok(id)
         };
@@ -710,7 +706,7 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
                     .map(|ns| one(self, ns))
                     .collect::<Result<Box<[u32]>, Error>>()?;
                 if self.sets.next_place() >= (SET - 1) as usize {
-                    return Err(capacity("namespaces"));
+                    return Err(Error::capacity("namespaces"));
                 }
                 Ok(SET | self.sets.insert(ids))
             }
