@@ -98,6 +98,21 @@ impl Error {
         s
     }
 
+    /// One line for contexts that cannot draw carets (serde messages, load errors):
+    /// `path: message: 'input'`.
+    pub(crate) fn one_line(&self) -> String {
+        let mut s = String::new();
+        if let Some(path) = &self.path {
+            s.push_str(path);
+            s.push_str(": ");
+        }
+        s.push_str(&self.message());
+        if !self.input.is_empty() && !matches!(self.kind, ErrorKind::Expected { .. }) {
+            s.push_str(&format!(": '{}'", self.input.escape_debug()));
+        }
+        s
+    }
+
     fn found(&self) -> String {
         if self.span.start >= self.input.len() {
             "end of input".to_string()

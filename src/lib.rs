@@ -129,6 +129,7 @@ pub mod query;
 pub mod reverse;
 pub mod selector;
 pub mod syntax;
+pub mod workloads;
 
 pub use error::{Error, ErrorKind, Expected};
 pub use index::{Inventory, ObjectId, ObjectRef, ObjectSet, Reader, Snapshot, Stats, View};
@@ -143,3 +144,4 @@ pub use selector::{
     validate_label_value,
 };
 pub use syntax::Limits;
+pub use workloads::{Cluster, LoadSummary};

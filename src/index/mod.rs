@@ -21,7 +21,6 @@ mod view;
 
 pub(crate) use dict::Dict;
 pub use inventory::Inventory;
-pub(crate) use inventory::check_namespace;
 pub(crate) use set::PostingRef;
 pub use set::{IntoIter, ObjectId, ObjectSet};
 pub use snapshot::{Reader, Snapshot};

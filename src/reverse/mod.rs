@@ -49,7 +49,8 @@ use std::hash::Hash;
 use smallvec::SmallVec;
 
 use crate::error::Error;
-use crate::index::{Dict, check_namespace};
+use crate::index::Dict;
+use crate::selector::check_namespace;
 use crate::selector::{Requirement, Selector, parse_int};
 use compiled::{MAX_KEY, NO_PAIR, ObjLabel, Object, Words, op};
 use postings::{MAX_NS, MAX_SLOT, Postings, UNANCHORED as UNANCHORED_CODE};

@@ -12,13 +12,14 @@ mod labels;
 mod operator;
 mod parse;
 mod requirement;
-mod serde;
+pub(crate) mod serde;
 mod validate;
 
 pub use labels::{LabelEdit, LabelSet, Labels};
 pub use operator::Operator;
 pub use requirement::Requirement;
 pub use validate::{MAX_NAME_LEN, MAX_PREFIX_LEN, validate_label_key, validate_label_value};
+pub(crate) use validate::{check_name, check_namespace};
 
 pub(crate) use display::write_requirement;
 pub(crate) use requirement::parse_int;

@@ -178,3 +178,48 @@ pub fn validate_label_key(key: &str) -> Result<(), Error> {
 pub fn validate_label_value(value: &str) -> Result<(), Error> {
     value_fault(value).map_err(|(kind, span)| Error::new(kind, span, value))
 }
+
+/// A namespace must be empty or a DNS label (RFC 1123).
+pub(crate) fn check_namespace(ns: &str) -> Result<(), Error> {
+    let b = ns.as_bytes();
+    if b.is_empty() {
+        return Ok(());
+    }
+    if b.len() > 63 {
+        return Err(Error::new(ErrorKind::NamespaceInvalid, 63..b.len(), ns));
+    }
+    for (i, &c) in b.iter().enumerate() {
+        let edge = i == 0 || i == b.len() - 1;
+        let ok = c.is_ascii_lowercase() || c.is_ascii_digit() || (c == b'-' && !edge);
+        if !ok {
+            // The first non-ASCII byte fails, so `i` starts a character; span all of it.
+            let end = (i + 1..=b.len())
+                .find(|&e| ns.is_char_boundary(e))
+                .unwrap_or(b.len());
+            return Err(Error::new(ErrorKind::NamespaceInvalid, i..end, ns));
+        }
+    }
+    Ok(())
+}
+
+/// Kubernetes' path-segment rule for object names, plus a length bound.
+pub(crate) fn check_name(name: &str) -> Result<(), Error> {
+    let err = |span| Err(Error::new(ErrorKind::NameInvalid, span, name));
+    if name.is_empty() || name == "." || name == ".." {
+        return err(0..name.len());
+    }
+    if name.len() > 253 {
+        let start = (0..=253)
+            .rev()
+            .find(|&i| name.is_char_boundary(i))
+            .unwrap_or(0);
+        return err(start..name.len());
+    }
+    if let Some((i, c)) = name
+        .char_indices()
+        .find(|&(_, c)| c == '/' || c == '%' || c.is_control())
+    {
+        return err(i..i + c.len_utf8());
+    }
+    Ok(())
+}

@@ -1,0 +1,439 @@
+//! [`Object`]: any Kubernetes object, dispatched on `kind` while reading.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::objects::{
+    Namespace, Node, NodeSpec, NodeStatus, ObjectMeta, PdbSpec, Pod, PodDisruptionBudget, PodSpec,
+    PodStatus, Service, ServiceSpec, Workload, WorkloadKind, WorkloadSpec,
+};
+use crate::selector::serde::Text;
+
+/// Any Kubernetes object, read from its `kind`: the kinds label logic needs are modelled, lists
+/// (`kind: List` as kubectl prints them, and typed lists such as `PodList` whose items may omit
+/// `kind`) hold their items, and every other kind is kept by identity only.
+///
+/// Reading skips every field the models do not name (`managedFields`, container specs, ...).
+/// Fields may come in any order; `kind` before `spec` and `status`, as Kubernetes writes it, is
+/// the fast path.
+///
+/// # Examples
+///
+/// ```
+/// use label_selector::k8s::Object;
+///
+/// let json = r#"{"apiVersion": "v1", "items": [
+///     {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a", "namespace": "shop"}},
+///     {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"k": "v"}}
+///   ], "kind": "List", "metadata": {"resourceVersion": ""}}"#;
+/// let Object::List(items) = serde_json::from_str::<Object>(json).unwrap() else { panic!() };
+/// assert!(matches!(&items[0], Object::Pod(p) if p.metadata.name == "a"));
+/// assert_eq!(items[1].kind(), "ConfigMap");
+/// assert_eq!(items[1].to_string(), "ConfigMap c");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Object {
+    /// `v1 Pod`.
+    Pod(Box<Pod>),
+    /// `v1 Node`.
+    Node(Box<Node>),
+    /// `v1 Namespace`.
+    Namespace(Box<Namespace>),
+    /// `v1 Service`.
+    Service(Box<Service>),
+    /// `apps/v1` ReplicaSet, Deployment, StatefulSet or DaemonSet.
+    Workload(Box<Workload>),
+    /// `policy/v1` (or `v1beta1`) PodDisruptionBudget.
+    PodDisruptionBudget(Box<PodDisruptionBudget>),
+    /// `kind: List` or a typed list (`PodList`), with its items.
+    List(Vec<Object>),
+    /// Any other kind, by identity.
+    Other(Box<OtherObject>),
+}
+
+/// An object of a kind this crate does not model (ConfigMap, a custom resource, ...).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OtherObject {
+    /// `apiVersion`.
+    pub api_version: String,
+    /// `kind` (empty when the object did not say).
+    pub kind: String,
+    /// `metadata`.
+    pub metadata: ObjectMeta,
+    /// For an item of a typed list that omits `kind`: its buffered spec and status.
+    pending: Option<Box<(Option<Value>, Option<Value>)>>,
+}
+
+impl Object {
+    /// The object's kind, as Kubernetes writes it (`List` for every list).
+    pub fn kind(&self) -> &str {
+        match self {
+            Object::Pod(_) => "Pod",
+            Object::Node(_) => "Node",
+            Object::Namespace(_) => "Namespace",
+            Object::Service(_) => "Service",
+            Object::Workload(w) => w.kind.as_str(),
+            Object::PodDisruptionBudget(_) => "PodDisruptionBudget",
+            Object::List(_) => "List",
+            Object::Other(o) => &o.kind,
+        }
+    }
+
+    /// The object's metadata (none for lists).
+    pub fn metadata(&self) -> Option<&ObjectMeta> {
+        Some(match self {
+            Object::Pod(o) => &o.metadata,
+            Object::Node(o) => &o.metadata,
+            Object::Namespace(o) => &o.metadata,
+            Object::Service(o) => &o.metadata,
+            Object::Workload(o) => &o.metadata,
+            Object::PodDisruptionBudget(o) => &o.metadata,
+            Object::Other(o) => &o.metadata,
+            Object::List(_) => return None,
+        })
+    }
+}
+
+/// `Kind namespace/name`, or `Kind name` for cluster-scoped objects, as error messages name
+/// objects.
+impl fmt::Display for Object {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.metadata() {
+            Some(m) => write_identity(f, self.kind(), &m.namespace, &m.name),
+            None => f.write_str(self.kind()),
+        }
+    }
+}
+
+pub(crate) fn write_identity(
+    f: &mut impl fmt::Write,
+    kind: &str,
+    namespace: &str,
+    name: &str,
+) -> fmt::Result {
+    let kind = if kind.is_empty() { "object" } else { kind };
+    let name = if name.is_empty() { "<unnamed>" } else { name };
+    if namespace.is_empty() {
+        write!(f, "{kind} {name}")
+    } else {
+        write!(f, "{kind} {namespace}/{name}")
+    }
+}
+
+fn identity(kind: &str, meta: &ObjectMeta) -> String {
+    let mut s = String::new();
+    let _ = write_identity(&mut s, kind, &meta.namespace, &meta.name);
+    s
+}
+
+/// What a kind is read as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Pod,
+    Node,
+    Namespace,
+    Service,
+    Workload(WorkloadKind),
+    Pdb,
+    List,
+    Other,
+}
+
+fn shape(kind: &str) -> Shape {
+    match kind {
+        "Pod" => Shape::Pod,
+        "Node" => Shape::Node,
+        "Namespace" => Shape::Namespace,
+        "Service" => Shape::Service,
+        "ReplicaSet" => Shape::Workload(WorkloadKind::ReplicaSet),
+        "Deployment" => Shape::Workload(WorkloadKind::Deployment),
+        "StatefulSet" => Shape::Workload(WorkloadKind::StatefulSet),
+        "DaemonSet" => Shape::Workload(WorkloadKind::DaemonSet),
+        "PodDisruptionBudget" => Shape::Pdb,
+        k if k.ends_with("List") => Shape::List,
+        _ => Shape::Other,
+    }
+}
+
+/// A `spec` or `status` read for a known shape, or buffered until `kind` is known.
+enum Part<T> {
+    Absent,
+    Read(T),
+    Buffered(Value),
+}
+
+enum Spec {
+    Pod(PodSpec),
+    Node(NodeSpec),
+    Service(ServiceSpec),
+    Workload(WorkloadSpec),
+    Pdb(PdbSpec),
+    Skipped,
+}
+
+enum Status {
+    Pod(PodStatus),
+    Node(NodeStatus),
+    Skipped,
+}
+
+fn read_spec<'de, A: MapAccess<'de>>(map: &mut A, shape: Shape) -> Result<Spec, A::Error> {
+    Ok(match shape {
+        Shape::Pod => Spec::Pod(map.next_value()?),
+        Shape::Node => Spec::Node(map.next_value()?),
+        Shape::Service => Spec::Service(map.next_value()?),
+        Shape::Workload(_) => Spec::Workload(map.next_value()?),
+        Shape::Pdb => Spec::Pdb(map.next_value()?),
+        Shape::Namespace | Shape::List | Shape::Other => {
+            map.next_value::<IgnoredAny>()?;
+            Spec::Skipped
+        }
+    })
+}
+
+fn read_status<'de, A: MapAccess<'de>>(map: &mut A, shape: Shape) -> Result<Status, A::Error> {
+    Ok(match shape {
+        Shape::Pod => Status::Pod(map.next_value()?),
+        Shape::Node => Status::Node(map.next_value()?),
+        _ => {
+            map.next_value::<IgnoredAny>()?;
+            Status::Skipped
+        }
+    })
+}
+
+fn from_buffer<T: DeserializeOwned + Default, E: de::Error>(
+    v: Option<Value>,
+    what: &str,
+) -> Result<T, E> {
+    match v {
+        None | Some(Value::Null) => Ok(T::default()),
+        Some(v) => T::deserialize(v).map_err(|e| E::custom(format_args!("{what}: {e}"))),
+    }
+}
+
+fn spec_or_default<T: DeserializeOwned + Default, E: de::Error>(
+    part: Part<Spec>,
+    pick: impl FnOnce(Spec) -> Option<T>,
+) -> Result<T, E> {
+    match part {
+        Part::Absent => Ok(T::default()),
+        Part::Read(s) => Ok(pick(s).unwrap_or_default()),
+        Part::Buffered(v) => from_buffer(Some(v), "spec"),
+    }
+}
+
+fn status_or_default<T: DeserializeOwned + Default, E: de::Error>(
+    part: Part<Status>,
+    pick: impl FnOnce(Status) -> Option<T>,
+) -> Result<T, E> {
+    match part {
+        Part::Absent => Ok(T::default()),
+        Part::Read(s) => Ok(pick(s).unwrap_or_default()),
+        Part::Buffered(v) => from_buffer(Some(v), "status"),
+    }
+}
+
+fn into_value(part: Part<Spec>) -> Option<Value> {
+    match part {
+        Part::Buffered(v) => Some(v),
+        _ => None,
+    }
+}
+
+fn into_value_status(part: Part<Status>) -> Option<Value> {
+    match part {
+        Part::Buffered(v) => Some(v),
+        _ => None,
+    }
+}
+
+/// Builds the object once every field has been read.
+fn finish<E: de::Error>(
+    api_version: String,
+    kind: String,
+    metadata: ObjectMeta,
+    spec: Part<Spec>,
+    status: Part<Status>,
+    items: Option<Vec<Object>>,
+) -> Result<Object, E> {
+    let sh = shape(&kind);
+    if !matches!(sh, Shape::List | Shape::Other) && metadata.name.is_empty() {
+        return Err(E::custom(format_args!(
+            "{}: metadata.name is required",
+            identity(&kind, &metadata)
+        )));
+    }
+    let invalid = |e: crate::Error| {
+        E::custom(format_args!(
+            "{}: spec.selector: {}",
+            identity(&kind, &metadata),
+            e.one_line()
+        ))
+    };
+    Ok(match sh {
+        Shape::Pod => Object::Pod(Box::new(Pod {
+            spec: spec_or_default(spec, |s| match s {
+                Spec::Pod(p) => Some(p),
+                _ => None,
+            })?,
+            status: status_or_default(status, |s| match s {
+                Status::Pod(p) => Some(p),
+                _ => None,
+            })?,
+            metadata,
+        })),
+        Shape::Node => Object::Node(Box::new(Node {
+            spec: spec_or_default(spec, |s| match s {
+                Spec::Node(p) => Some(p),
+                _ => None,
+            })?,
+            status: status_or_default(status, |s| match s {
+                Status::Node(p) => Some(p),
+                _ => None,
+            })?,
+            metadata,
+        })),
+        Shape::Namespace => Object::Namespace(Box::new(Namespace { metadata })),
+        Shape::Service => Object::Service(Box::new(Service {
+            spec: spec_or_default(spec, |s| match s {
+                Spec::Service(p) => Some(p),
+                _ => None,
+            })?,
+            metadata,
+        })),
+        Shape::Workload(k) => {
+            let spec = spec_or_default(spec, |s| match s {
+                Spec::Workload(p) => Some(p),
+                _ => None,
+            })?;
+            let meta = metadata.clone();
+            Object::Workload(Box::new(
+                Workload::new(k, meta, spec).map_err(invalid)?,
+            ))
+        }
+        Shape::Pdb => {
+            let spec = spec_or_default(spec, |s| match s {
+                Spec::Pdb(p) => Some(p),
+                _ => None,
+            })?;
+            let meta = metadata.clone();
+            Object::PodDisruptionBudget(Box::new(
+                PodDisruptionBudget::new(&api_version, meta, spec).map_err(invalid)?,
+            ))
+        }
+        Shape::List => {
+            let item_kind = kind.strip_suffix("List").unwrap_or("");
+            let mut items = items.unwrap_or_default();
+            for (i, item) in items.iter_mut().enumerate() {
+                let Object::Other(o) = item else { continue };
+                if !o.kind.is_empty() {
+                    continue;
+                }
+                if item_kind.is_empty() {
+                    return Err(E::custom(format_args!(
+                        "items[{i}]: {}: the item has no kind",
+                        identity("", &o.metadata)
+                    )));
+                }
+                let o = std::mem::replace(
+                    o.as_mut(),
+                    OtherObject {
+                        api_version: String::new(),
+                        kind: String::new(),
+                        metadata: ObjectMeta::default(),
+                        pending: None,
+                    },
+                );
+                let (spec, status) = o.pending.map(|b| *b).unwrap_or((None, None));
+                let part = |v: Option<Value>| v.map_or(Part::Absent, Part::Buffered);
+                *item = finish(
+                    api_version.clone(),
+                    item_kind.to_string(),
+                    o.metadata,
+                    part(spec),
+                    match status {
+                        Some(v) => Part::Buffered(v),
+                        None => Part::Absent,
+                    },
+                    None,
+                )?;
+            }
+            Object::List(items)
+        }
+        Shape::Other => {
+            let pending = if kind.is_empty() {
+                let (a, b) = (into_value(spec), into_value_status(status));
+                (a.is_some() || b.is_some()).then(|| Box::new((a, b)))
+            } else {
+                None
+            };
+            Object::Other(Box::new(OtherObject {
+                api_version,
+                kind,
+                metadata,
+                pending,
+            }))
+        }
+    })
+}
+
+struct ObjectVisitor;
+
+impl<'de> Visitor<'de> for ObjectVisitor {
+    type Value = Object;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Kubernetes object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Object, A::Error> {
+        let mut api_version = String::new();
+        let mut kind: Option<String> = None;
+        let mut metadata = None;
+        let mut spec = Part::Absent;
+        let mut status = Part::Absent;
+        let mut items = None;
+        while let Some(key) = map.next_key::<Text<'de>>()? {
+            match &*key.0 {
+                "apiVersion" => api_version = map.next_value::<Option<String>>()?.unwrap_or_default(),
+                "kind" => kind = Some(map.next_value::<Option<String>>()?.unwrap_or_default()),
+                "metadata" => metadata = Some(map.next_value::<Option<ObjectMeta>>()?.unwrap_or_default()),
+                "spec" => {
+                    spec = match &kind {
+                        Some(k) => Part::Read(read_spec(&mut map, shape(k))?),
+                        None => Part::Buffered(map.next_value::<Value>()?),
+                    }
+                }
+                "status" => {
+                    status = match &kind {
+                        Some(k) => Part::Read(read_status(&mut map, shape(k))?),
+                        None => Part::Buffered(map.next_value::<Value>()?),
+                    }
+                }
+                "items" => items = Some(map.next_value::<Option<Vec<Object>>>()?.unwrap_or_default()),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        finish(
+            api_version,
+            kind.unwrap_or_default(),
+            metadata.unwrap_or_default(),
+            spec,
+            status,
+            items,
+        )
+    }
+}
+
+impl<'de> Deserialize<'de> for Object {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Object, D::Error> {
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}

@@ -1,0 +1,894 @@
+//! Serde models of the Kubernetes objects that label logic needs, with their wire names. Every
+//! other field is skipped while reading.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::{LabelSelector, NodeSelector, NodeSelectorTerm};
+use crate::error::Error;
+use crate::selector::{LabelSet, Selector};
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// The part of `metadata` that label logic needs.
+///
+/// `name` and `namespace` are checked while reading (Kubernetes' object name rule; a DNS label
+/// or empty), `labels` are validated (keys and values), so that an object that reads
+/// successfully can go into an [`Inventory`](crate::Inventory).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectMeta {
+    /// `metadata.name`; empty only in pod templates.
+    #[serde(default, deserialize_with = "object_name")]
+    pub name: String,
+    /// `metadata.namespace`; empty for cluster-scoped objects (nodes, namespaces).
+    #[serde(default, deserialize_with = "namespace_name")]
+    pub namespace: String,
+    /// `metadata.uid`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub uid: String,
+    /// `metadata.labels`, validated.
+    #[serde(default, skip_serializing_if = "LabelSet::is_empty")]
+    pub labels: LabelSet,
+    /// `metadata.ownerReferences`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owner_references: Vec<OwnerReference>,
+    /// `metadata.creationTimestamp` (RFC 3339), as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_timestamp: Option<String>,
+    /// `metadata.deletionTimestamp`: set when the object is terminating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_timestamp: Option<String>,
+}
+
+fn object_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let name = Option::<String>::deserialize(d)?.unwrap_or_default();
+    if !name.is_empty() {
+        crate::selector::check_name(&name)
+            .map_err(|e| de::Error::custom(format_args!("metadata.name: {}", e.one_line())))?;
+    }
+    Ok(name)
+}
+
+fn namespace_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let ns = Option::<String>::deserialize(d)?.unwrap_or_default();
+    crate::selector::check_namespace(&ns)
+        .map_err(|e| de::Error::custom(format_args!("metadata.namespace: {}", e.one_line())))?;
+    Ok(ns)
+}
+
+/// A workload or PDB selector that must compile, so that the error has the selector's position.
+fn checked_selector<'de, D: Deserializer<'de>>(d: D) -> Result<Option<LabelSelector>, D::Error> {
+    let ls = Option::<LabelSelector>::deserialize(d)?;
+    Selector::from_label_selector(ls.as_ref())
+        .map_err(|e| de::Error::custom(format_args!("spec.selector: {}", e.one_line())))?;
+    Ok(ls)
+}
+
+/// One `metadata.ownerReferences` entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OwnerReference {
+    /// The owner's `apiVersion`.
+    #[serde(default)]
+    pub api_version: String,
+    /// The owner's kind (`ReplicaSet`).
+    #[serde(default)]
+    pub kind: String,
+    /// The owner's name.
+    #[serde(default)]
+    pub name: String,
+    /// The owner's uid.
+    #[serde(default)]
+    pub uid: String,
+    /// Whether this owner is the managing controller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controller: Option<bool>,
+}
+
+/// A Pod: labels, placement constraints and readiness.
+///
+/// # Examples
+///
+/// ```
+/// use label_selector::k8s::Pod;
+///
+/// let json = r#"{"apiVersion": "v1", "kind": "Pod",
+///   "metadata": {"name": "web-1", "namespace": "shop", "labels": {"app": "web"},
+///                "managedFields": [{"manager": "kubectl"}]},
+///   "spec": {"nodeName": "n1", "containers": [{"name": "app", "image": "nginx"}]},
+///   "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}],
+///              "containerStatuses": [{"name": "app", "ready": true, "restartCount": 2}]}}"#;
+/// let pod: Pod = serde_json::from_str(json).unwrap();
+/// assert_eq!(pod.metadata.labels.get("app"), Some("web"));
+/// assert!(pod.is_ready());
+/// assert_eq!(pod.ready_containers(), (1, 1));
+/// assert_eq!(pod.display_status(), "Running");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pod {
+    /// `metadata`.
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// `spec`.
+    #[serde(default)]
+    pub spec: PodSpec,
+    /// `status`.
+    #[serde(default)]
+    pub status: PodStatus,
+}
+
+/// `Pod.spec`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodSpec {
+    /// `nodeName`: the node the pod is bound to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_name: Option<String>,
+    /// `nodeSelector`: labels the node must carry (not validated: Kubernetes compares them as
+    /// plain strings).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub node_selector: BTreeMap<String, String>,
+    /// `affinity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affinity: Option<Affinity>,
+    /// `topologySpreadConstraints`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
+    /// `tolerations`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tolerations: Vec<Toleration>,
+    /// `containers`, by name only (their number is READY's denominator).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub containers: Vec<Container>,
+    /// `readinessGates`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readiness_gates: Vec<ReadinessGate>,
+}
+
+/// A container, by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Container {
+    /// `name`.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// One `readinessGates` entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadinessGate {
+    /// The pod condition type that must be `True`.
+    #[serde(default)]
+    pub condition_type: String,
+}
+
+/// `spec.affinity`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Affinity {
+    /// `nodeAffinity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_affinity: Option<NodeAffinity>,
+    /// `podAffinity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_affinity: Option<PodAffinity>,
+    /// `podAntiAffinity` (same shape as `podAffinity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_anti_affinity: Option<PodAffinity>,
+}
+
+/// `affinity.nodeAffinity`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeAffinity {
+    /// `requiredDuringSchedulingIgnoredDuringExecution`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_during_scheduling_ignored_during_execution: Option<NodeSelector>,
+    /// `preferredDuringSchedulingIgnoredDuringExecution`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preferred_during_scheduling_ignored_during_execution: Vec<PreferredSchedulingTerm>,
+}
+
+/// A weighted node selector term.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreferredSchedulingTerm {
+    /// `weight` (1–100).
+    #[serde(default)]
+    pub weight: i32,
+    /// `preference`.
+    #[serde(default)]
+    pub preference: NodeSelectorTerm,
+}
+
+/// `affinity.podAffinity` or `affinity.podAntiAffinity`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodAffinity {
+    /// `requiredDuringSchedulingIgnoredDuringExecution`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_during_scheduling_ignored_during_execution: Vec<PodAffinityTerm>,
+    /// `preferredDuringSchedulingIgnoredDuringExecution`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preferred_during_scheduling_ignored_during_execution: Vec<WeightedPodAffinityTerm>,
+}
+
+/// A pod (anti-)affinity term: pods matching `labelSelector` in the given namespaces, counted
+/// per `topologyKey` domain.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodAffinityTerm {
+    /// `labelSelector` (nil selects nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_selector: Option<LabelSelector>,
+    /// `namespaces`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub namespaces: Vec<String>,
+    /// `topologyKey`.
+    #[serde(default)]
+    pub topology_key: String,
+    /// `namespaceSelector`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace_selector: Option<LabelSelector>,
+    /// `matchLabelKeys`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub match_label_keys: Vec<String>,
+    /// `mismatchLabelKeys`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mismatch_label_keys: Vec<String>,
+}
+
+/// A weighted pod affinity term.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WeightedPodAffinityTerm {
+    /// `weight` (1–100).
+    #[serde(default)]
+    pub weight: i32,
+    /// `podAffinityTerm`.
+    #[serde(default)]
+    pub pod_affinity_term: PodAffinityTerm,
+}
+
+/// One `topologySpreadConstraints` entry, with all its fields.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TopologySpreadConstraint {
+    /// `maxSkew`.
+    #[serde(default)]
+    pub max_skew: i32,
+    /// `topologyKey`.
+    #[serde(default)]
+    pub topology_key: String,
+    /// `whenUnsatisfiable`: `DoNotSchedule` or `ScheduleAnyway`.
+    #[serde(default)]
+    pub when_unsatisfiable: String,
+    /// `labelSelector`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_selector: Option<LabelSelector>,
+    /// `minDomains`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_domains: Option<i32>,
+    /// `nodeAffinityPolicy`: `Honor` (default) or `Ignore`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_affinity_policy: Option<String>,
+    /// `nodeTaintsPolicy`: `Ignore` (default) or `Honor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_taints_policy: Option<String>,
+    /// `matchLabelKeys`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub match_label_keys: Vec<String>,
+}
+
+/// One `tolerations` entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Toleration {
+    /// `key`; empty with `Exists` tolerates every taint.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
+    /// `operator`: `Equal` (default) or `Exists`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    /// `value`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub value: String,
+    /// `effect`; empty matches every effect.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub effect: String,
+    /// `tolerationSeconds` (for `NoExecute`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toleration_seconds: Option<i64>,
+}
+
+/// `Pod.status`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodStatus {
+    /// `phase`: `Pending`, `Running`, `Succeeded`, `Failed` or `Unknown`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub phase: String,
+    /// `reason` (`Evicted`, `NodeLost`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// `podIP`.
+    #[serde(default, rename = "podIP", skip_serializing_if = "Option::is_none")]
+    pub pod_ip: Option<String>,
+    /// `nominatedNodeName`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nominated_node_name: Option<String>,
+    /// `conditions`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+    /// `containerStatuses`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub container_statuses: Vec<ContainerStatus>,
+}
+
+/// A status condition (`type`, `status`), of a pod or a node.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Condition {
+    /// `type` (`Ready`, `PodScheduled`, `MemoryPressure`).
+    #[serde(default, rename = "type")]
+    pub type_: String,
+    /// `status`: `True`, `False` or `Unknown`.
+    #[serde(default)]
+    pub status: String,
+    /// `reason`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// One `containerStatuses` entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerStatus {
+    /// `name`.
+    #[serde(default)]
+    pub name: String,
+    /// `ready`.
+    #[serde(default)]
+    pub ready: bool,
+    /// `restartCount`.
+    #[serde(default)]
+    pub restart_count: i32,
+    /// `state`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<ContainerState>,
+}
+
+/// `containerStatuses[].state`: at most one of its fields is set.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerState {
+    /// `waiting`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<StateDetail>,
+    /// `running`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running: Option<StateDetail>,
+    /// `terminated`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminated: Option<StateDetail>,
+}
+
+/// The reason, exit code and signal of a container state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateDetail {
+    /// `reason` (`CrashLoopBackOff`, `Completed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// `exitCode` (terminated only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// `signal` (terminated only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<i32>,
+}
+
+impl Pod {
+    /// `namespace/name`.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.metadata.namespace, self.metadata.name)
+    }
+
+    /// Whether the pod's `Ready` condition is `True` (what Services and PDBs count).
+    pub fn is_ready(&self) -> bool {
+        condition_true(&self.status.conditions, "Ready")
+    }
+
+    /// Whether `metadata.deletionTimestamp` is set.
+    pub fn is_terminating(&self) -> bool {
+        self.metadata.deletion_timestamp.is_some()
+    }
+
+    /// kubectl's READY column: (ready containers, containers in the spec).
+    pub fn ready_containers(&self) -> (usize, usize) {
+        let ready = self
+            .status
+            .container_statuses
+            .iter()
+            .filter(|c| c.ready)
+            .count();
+        (ready, self.spec.containers.len())
+    }
+
+    /// kubectl's RESTARTS column: the sum of the containers' restart counts.
+    pub fn restarts(&self) -> i64 {
+        self.status
+            .container_statuses
+            .iter()
+            .map(|c| i64::from(c.restart_count))
+            .sum()
+    }
+
+    /// kubectl's STATUS column: the status reason or phase, overridden by a waiting or
+    /// terminated container's reason, `Terminating` once deletion started (`Unknown` for a pod
+    /// on a lost node).
+    pub fn display_status(&self) -> String {
+        let mut reason = self
+            .status
+            .reason
+            .clone()
+            .unwrap_or_else(|| self.status.phase.clone());
+        let mut running = false;
+        for c in self.status.container_statuses.iter().rev() {
+            let Some(state) = &c.state else { continue };
+            if let Some(r) = state.waiting.as_ref().and_then(|w| w.reason.as_ref()) {
+                reason = r.clone();
+            } else if let Some(t) = &state.terminated {
+                reason = match (&t.reason, t.signal, t.exit_code) {
+                    (Some(r), _, _) => r.clone(),
+                    (None, Some(s), _) if s != 0 => format!("Signal:{s}"),
+                    (None, _, code) => format!("ExitCode:{}", code.unwrap_or(0)),
+                };
+            } else if c.ready && state.running.is_some() {
+                running = true;
+            }
+        }
+        if reason == "Completed" && running {
+            reason = if self.is_ready() {
+                "Running".into()
+            } else {
+                "NotReady".into()
+            };
+        }
+        if self.is_terminating() {
+            reason = if self.status.reason.as_deref() == Some("NodeLost") {
+                "Unknown".into()
+            } else {
+                "Terminating".into()
+            };
+        }
+        if reason.is_empty() {
+            reason = "Unknown".into();
+        }
+        reason
+    }
+}
+
+fn condition_true(conditions: &[Condition], type_: &str) -> bool {
+    conditions
+        .iter()
+        .any(|c| c.type_ == type_ && c.status == "True")
+}
+
+/// A Node: labels, taints and schedulability.
+///
+/// # Examples
+///
+/// ```
+/// use label_selector::k8s::Node;
+///
+/// let yaml = "
+/// apiVersion: v1
+/// kind: Node
+/// metadata:
+///   name: n1
+///   labels: {topology.kubernetes.io/zone: eu-1a, node-role.kubernetes.io/control-plane: ''}
+/// spec:
+///   unschedulable: true
+///   taints: [{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}]
+/// status:
+///   conditions: [{type: Ready, status: 'True'}]
+/// ";
+/// let node: Node = serde_saphyr::from_str(yaml).unwrap();
+/// assert_eq!(node.display_status(), "Ready,SchedulingDisabled");
+/// assert_eq!(node.roles(), "control-plane");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Node {
+    /// `metadata` (`namespace` is empty).
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// `spec`.
+    #[serde(default)]
+    pub spec: NodeSpec,
+    /// `status`.
+    #[serde(default)]
+    pub status: NodeStatus,
+}
+
+/// `Node.spec`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeSpec {
+    /// `taints`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taints: Vec<Taint>,
+    /// `unschedulable` (cordoned).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unschedulable: bool,
+}
+
+/// One node taint.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Taint {
+    /// `key`.
+    #[serde(default)]
+    pub key: String,
+    /// `value`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub value: String,
+    /// `effect`: `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
+    #[serde(default)]
+    pub effect: String,
+}
+
+/// `Node.status`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeStatus {
+    /// `conditions`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+    /// `addresses`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<NodeAddress>,
+    /// `nodeInfo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_info: Option<NodeSystemInfo>,
+}
+
+/// One `status.addresses` entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeAddress {
+    /// `type`: `InternalIP`, `ExternalIP`, `Hostname`.
+    #[serde(default, rename = "type")]
+    pub type_: String,
+    /// `address`.
+    #[serde(default)]
+    pub address: String,
+}
+
+/// `status.nodeInfo`, the part kubectl prints.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeSystemInfo {
+    /// `kubeletVersion`.
+    #[serde(default)]
+    pub kubelet_version: String,
+}
+
+impl Node {
+    /// Whether the `Ready` condition is `True`.
+    pub fn is_ready(&self) -> bool {
+        condition_true(&self.status.conditions, "Ready")
+    }
+
+    /// kubectl's STATUS column: `Ready`, `NotReady` or `Unknown`, plus `,SchedulingDisabled`
+    /// when cordoned.
+    pub fn display_status(&self) -> String {
+        let ready = self.status.conditions.iter().find(|c| c.type_ == "Ready");
+        let mut s = match ready.map(|c| c.status.as_str()) {
+            Some("True") => "Ready".to_string(),
+            Some(_) => "NotReady".to_string(),
+            None => "Unknown".to_string(),
+        };
+        if self.spec.unschedulable {
+            s.push_str(",SchedulingDisabled");
+        }
+        s
+    }
+
+    /// kubectl's ROLES column: the `X` of every `node-role.kubernetes.io/X` label and the value
+    /// of `kubernetes.io/role`, sorted and joined by `,`, or `<none>`.
+    pub fn roles(&self) -> String {
+        let mut roles = std::collections::BTreeSet::new();
+        for (k, v) in self.metadata.labels.iter() {
+            if let Some(role) = k.strip_prefix("node-role.kubernetes.io/") {
+                if !role.is_empty() {
+                    roles.insert(role);
+                }
+            } else if k == "kubernetes.io/role" && !v.is_empty() {
+                roles.insert(v);
+            }
+        }
+        if roles.is_empty() {
+            "<none>".into()
+        } else {
+            roles.into_iter().collect::<Vec<_>>().join(",")
+        }
+    }
+
+    /// The first address of the given type (`InternalIP`, `ExternalIP`).
+    pub fn address(&self, type_: &str) -> Option<&str> {
+        self.status
+            .addresses
+            .iter()
+            .find(|a| a.type_ == type_)
+            .map(|a| a.address.as_str())
+    }
+}
+
+/// A Namespace: its labels (for `namespaceSelector`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Namespace {
+    /// `metadata`.
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+}
+
+/// A Service: its label selector.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    /// `metadata`.
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// `spec`.
+    #[serde(default)]
+    pub spec: ServiceSpec,
+}
+
+/// `Service.spec`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceSpec {
+    /// `selector`: `key=value` pairs, validated as labels. None (or empty, which the API server
+    /// stores as none) means the Service manages no endpoints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selector: Option<LabelSet>,
+    /// `publishNotReadyAddresses`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub publish_not_ready_addresses: bool,
+}
+
+impl Service {
+    /// The pods this Service sends traffic to (if ready): no selector or an empty one selects
+    /// nothing, as in Kubernetes' endpoint controllers.
+    ///
+    /// ```
+    /// use label_selector::k8s::Service;
+    ///
+    /// let svc: Service = serde_json::from_str(r#"{"spec": {"selector": {}}}"#).unwrap();
+    /// assert!(svc.selector().is_nothing());
+    /// ```
+    pub fn selector(&self) -> Selector {
+        match &self.spec.selector {
+            Some(set) if !set.is_empty() => {
+                Selector::from_map(set.iter()).unwrap_or_else(|_| Selector::nothing())
+            }
+            _ => Selector::nothing(),
+        }
+    }
+}
+
+/// The four kinds of pod controllers that own pods by selector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[non_exhaustive]
+pub enum WorkloadKind {
+    /// `apps/v1 ReplicaSet`.
+    ReplicaSet,
+    /// `apps/v1 Deployment`.
+    Deployment,
+    /// `apps/v1 StatefulSet`.
+    StatefulSet,
+    /// `apps/v1 DaemonSet`.
+    DaemonSet,
+}
+
+impl WorkloadKind {
+    /// The kind as Kubernetes writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkloadKind::ReplicaSet => "ReplicaSet",
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::StatefulSet => "StatefulSet",
+            WorkloadKind::DaemonSet => "DaemonSet",
+        }
+    }
+}
+
+impl fmt::Display for WorkloadKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A ReplicaSet, Deployment, StatefulSet or DaemonSet: selector, replicas, template labels.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Workload {
+    /// Which controller this is.
+    pub kind: WorkloadKind,
+    /// `metadata`.
+    pub metadata: ObjectMeta,
+    /// `spec`.
+    pub spec: WorkloadSpec,
+    #[serde(skip)]
+    selector: Selector,
+}
+
+/// The selector-related part of a workload's `spec`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkloadSpec {
+    /// `selector`, checked while reading.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "checked_selector")]
+    pub selector: Option<LabelSelector>,
+    /// `replicas` (none for DaemonSets; Kubernetes defaults it to 1 elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<i32>,
+    /// `template`, by its labels.
+    #[serde(default)]
+    pub template: PodTemplate,
+}
+
+/// `spec.template`, by its labels.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PodTemplate {
+    /// `template.metadata`.
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+}
+
+impl Workload {
+    /// The pods this workload owns by selector. A missing selector selects nothing; an empty
+    /// one (`{}`) selects nothing for a ReplicaSet (as `GetPodReplicaSets` skips it) and
+    /// everything in the namespace for the other kinds.
+    pub fn selector(&self) -> &Selector {
+        &self.selector
+    }
+}
+
+/// `minAvailable` / `maxUnavailable` of a PDB: an absolute number or a percentage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntOrPercent {
+    /// A number of pods.
+    Int(i32),
+    /// A percentage of the expected pods (`"50%"`), rounded up when applied.
+    Percent(i32),
+}
+
+impl Serialize for IntOrPercent {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            IntOrPercent::Int(n) => s.serialize_i32(n),
+            IntOrPercent::Percent(p) => s.collect_str(&format_args!("{p}%")),
+        }
+    }
+}
+
+struct IntOrPercentVisitor;
+
+impl Visitor<'_> for IntOrPercentVisitor {
+    type Value = IntOrPercent;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer or a percentage such as \"50%\"")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<IntOrPercent, E> {
+        i32::try_from(v)
+            .map(IntOrPercent::Int)
+            .map_err(|_| E::custom(format_args!("{v} is out of range for an int32")))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<IntOrPercent, E> {
+        i32::try_from(v)
+            .map(IntOrPercent::Int)
+            .map_err(|_| E::custom(format_args!("{v} is out of range for an int32")))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<IntOrPercent, E> {
+        // Kubernetes' GetScaledValueFromIntOrPercent: a string must be a percentage.
+        v.strip_suffix('%')
+            .and_then(|n| n.parse::<i32>().ok())
+            .map(IntOrPercent::Percent)
+            .ok_or_else(|| E::custom(format_args!("invalid value '{v}': a string must be a percentage such as \"50%\"")))
+    }
+}
+
+impl<'de> Deserialize<'de> for IntOrPercent {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<IntOrPercent, D::Error> {
+        d.deserialize_any(IntOrPercentVisitor)
+    }
+}
+
+/// A PodDisruptionBudget.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PodDisruptionBudget {
+    /// `metadata`.
+    pub metadata: ObjectMeta,
+    /// `spec`.
+    pub spec: PdbSpec,
+    #[serde(skip)]
+    selector: Selector,
+}
+
+/// `PodDisruptionBudget.spec`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PdbSpec {
+    /// `selector`, checked while reading.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "checked_selector")]
+    pub selector: Option<LabelSelector>,
+    /// `minAvailable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_available: Option<IntOrPercent>,
+    /// `maxUnavailable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_unavailable: Option<IntOrPercent>,
+    /// `unhealthyPodEvictionPolicy`: `IfHealthyBudget` (the default) or `AlwaysAllow`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unhealthy_pod_eviction_policy: Option<String>,
+}
+
+impl PodDisruptionBudget {
+    /// The pods this budget covers: a missing selector covers nothing; an empty one (`{}`)
+    /// covers the whole namespace in `policy/v1` and nothing in `policy/v1beta1`.
+    pub fn selector(&self) -> &Selector {
+        &self.selector
+    }
+}
+
+/// Compiles a workload or PDB selector with the kind's rule for `{}`.
+pub(crate) fn owner_selector(
+    selector: Option<&LabelSelector>,
+    empty_is_nothing: bool,
+) -> Result<Selector, Error> {
+    let s = Selector::from_label_selector(selector)?;
+    if empty_is_nothing && s.is_everything() {
+        return Ok(Selector::nothing());
+    }
+    Ok(s)
+}
+
+impl Workload {
+    pub(crate) fn new(
+        kind: WorkloadKind,
+        metadata: ObjectMeta,
+        spec: WorkloadSpec,
+    ) -> Result<Workload, Error> {
+        let selector = owner_selector(spec.selector.as_ref(), kind == WorkloadKind::ReplicaSet)?;
+        Ok(Workload {
+            kind,
+            metadata,
+            spec,
+            selector,
+        })
+    }
+}
+
+impl PodDisruptionBudget {
+    pub(crate) fn new(
+        api_version: &str,
+        metadata: ObjectMeta,
+        spec: PdbSpec,
+    ) -> Result<PodDisruptionBudget, Error> {
+        let selector = owner_selector(spec.selector.as_ref(), api_version == "policy/v1beta1")?;
+        Ok(PodDisruptionBudget {
+            metadata,
+            spec,
+            selector,
+        })
+    }
+}
