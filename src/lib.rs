@@ -141,7 +141,7 @@ pub use query::{Explanation, Plan};
 pub use reverse::{LabelPair, Scope, SelectorIndex};
 pub use selector::{
     LabelEdit, LabelSet, Labels, Operator, Requirement, Selector, validate_label_key,
-    validate_label_value,
+    validate_label_value, validate_namespace,
 };
 pub use syntax::Limits;
 pub use workloads::{Cluster, LoadSummary};

@@ -106,6 +106,20 @@ impl LoadError {
         }
     }
 
+    /// An [`LoadErrorKind::Io`] error for `source`.
+    ///
+    /// ```
+    /// use label_selector::k8s::{LoadError, LoadErrorKind};
+    ///
+    /// let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+    /// let err = LoadError::io("pods.json", &io);
+    /// assert_eq!(err.kind(), LoadErrorKind::Io);
+    /// assert_eq!(err.to_string(), "pods.json: no such file");
+    /// ```
+    pub fn io(source: &str, error: &std::io::Error) -> LoadError {
+        LoadError::new(LoadErrorKind::Io, source, error.to_string())
+    }
+
     pub(crate) fn with_object(mut self, object: impl Into<String>) -> LoadError {
         self.object = Some(object.into());
         self
@@ -214,7 +228,7 @@ pub fn read_reader(source: &str, mut reader: impl Read) -> Result<Vec<Document>,
     let mut text = String::new();
     reader
         .read_to_string(&mut text)
-        .map_err(|e| LoadError::new(LoadErrorKind::Io, source, e.to_string()))?;
+        .map_err(|e| LoadError::io(source, &e))?;
     read_str(source, &text)
 }
 
@@ -227,7 +241,7 @@ pub fn read_path(path: impl AsRef<Path>) -> Result<Vec<Document>, LoadError> {
     let path = path.as_ref();
     let source = path.display().to_string();
     let text = std::fs::read_to_string(path)
-        .map_err(|e| LoadError::new(LoadErrorKind::Io, &source, e.to_string()))?;
+        .map_err(|e| LoadError::io(&source, &e))?;
     read_str(&source, &text)
 }
 

@@ -18,7 +18,9 @@ mod validate;
 pub use labels::{LabelEdit, LabelSet, Labels};
 pub use operator::Operator;
 pub use requirement::Requirement;
-pub use validate::{MAX_NAME_LEN, MAX_PREFIX_LEN, validate_label_key, validate_label_value};
+pub use validate::{
+    MAX_NAME_LEN, MAX_PREFIX_LEN, validate_label_key, validate_label_value, validate_namespace,
+};
 pub(crate) use validate::{check_name, check_namespace};
 
 pub(crate) use display::write_requirement;

@@ -179,6 +179,23 @@ pub fn validate_label_value(value: &str) -> Result<(), Error> {
     value_fault(value).map_err(|(kind, span)| Error::new(kind, span, value))
 }
 
+/// Checks a namespace name: empty (cluster-scoped) or a DNS label (RFC 1123): at most 63 bytes
+/// of `[a-z0-9-]`, starting and ending alphanumeric.
+///
+/// # Errors
+///
+/// [`ErrorKind::NamespaceInvalid`] pointing at the first bad byte (`"Shop"`, `"-a"`).
+///
+/// ```
+/// use label_selector::validate_namespace;
+///
+/// assert!(validate_namespace("kube-system").is_ok());
+/// assert_eq!(validate_namespace("shop_1").unwrap_err().span(), 4..5);
+/// ```
+pub fn validate_namespace(ns: &str) -> Result<(), Error> {
+    check_namespace(ns)
+}
+
 /// A namespace must be empty or a DNS label (RFC 1123).
 pub(crate) fn check_namespace(ns: &str) -> Result<(), Error> {
     let b = ns.as_bytes();

@@ -120,7 +120,7 @@ impl Cluster {
         let mut text = String::new();
         reader
             .read_to_string(&mut text)
-            .map_err(|e| LoadError::new(LoadErrorKind::Io, source, e.to_string()))?;
+            .map_err(|e| LoadError::io(source, &e))?;
         self.load_str(source, &text)
     }
 
@@ -134,7 +134,7 @@ impl Cluster {
         let path = path.as_ref();
         let source = path.display().to_string();
         let text = std::fs::read_to_string(path)
-            .map_err(|e| LoadError::new(LoadErrorKind::Io, &source, e.to_string()))?;
+            .map_err(|e| LoadError::io(&source, &e))?;
         self.load_str(&source, &text)
     }
 

@@ -1,0 +1,424 @@
+//! `labelsel`: kubectl's label queries on files, answered from the bitmap index.
+//!
+//! ```text
+//! labelsel get pods -A -l 'app.kubernetes.io/name=web'
+//! labelsel parse 'env in (prod), !gpu'
+//! labelsel explain -l 'app=web,env=prod' shop/web-1
+//! labelsel generate --pods 300 --nodes 12 --seed 1 > cluster.json
+//! ```
+
+mod table;
+
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use label_selector::k8s::{GenerateOptions, LoadError, generate};
+use label_selector::{Cluster, ObjectId, Selector, View, validate_namespace};
+
+/// The sample cluster that `get` and `explain` read when no `-f` is given.
+const SAMPLE: &str = include_str!("../../../examples/cluster.json");
+const SAMPLE_NAME: &str = "examples/cluster.json (bundled)";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "labelsel",
+    version,
+    about = "Kubernetes label selectors on kubectl JSON/YAML, answered from a bitmap index"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List pods or nodes as kubectl does, filtered by a label selector.
+    Get(GetArgs),
+    /// Print a selector in canonical form, or show where it is wrong.
+    Parse {
+        /// The selector, as for kubectl's -l.
+        selector: String,
+    },
+    /// Show, requirement by requirement, why an object is or is not selected.
+    Explain(ExplainArgs),
+    /// Print a synthetic, consistent cluster as a kubectl `List` (JSON or YAML).
+    Generate(GenerateArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Resource {
+    #[value(alias = "pod", alias = "po")]
+    Pods,
+    #[value(alias = "node", alias = "no")]
+    Nodes,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Output {
+    Wide,
+    Name,
+    Json,
+    Yaml,
+}
+
+#[derive(clap::Args, Debug)]
+struct Source {
+    /// Files to read (kubectl JSON or YAML, `-` for standard input); the bundled sample
+    /// cluster when none is given.
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    files: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+struct GetArgs {
+    /// What to list.
+    #[arg(value_enum, default_value = "pods")]
+    resource: Resource,
+    /// Selector (label query) to filter on, as kubectl's -l.
+    #[arg(short = 'l', long = "selector")]
+    selector: Option<String>,
+    /// The namespace to list pods in ("default" when neither -n nor -A is given).
+    #[arg(short = 'n', long = "namespace", conflicts_with = "all_namespaces")]
+    namespace: Option<String>,
+    /// List pods in every namespace.
+    #[arg(short = 'A', long = "all-namespaces")]
+    all_namespaces: bool,
+    #[command(flatten)]
+    source: Source,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum)]
+    output: Option<Output>,
+    /// Add a LABELS column with all labels.
+    #[arg(long = "show-labels")]
+    show_labels: bool,
+    /// Add a column per label key (comma-separated, may repeat).
+    #[arg(short = 'L', long = "label-columns", value_delimiter = ',')]
+    label_columns: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+struct ExplainArgs {
+    /// `[pods|nodes] NAME`: the object, NAME or NAMESPACE/NAME for a pod (pods when the kind
+    /// is not given).
+    #[arg(num_args = 1..=2, required = true, value_name = "[KIND] NAME")]
+    what: Vec<String>,
+    /// The selector to explain.
+    #[arg(short = 'l', long = "selector")]
+    selector: String,
+    /// The pod's namespace when TARGET has none ("default" otherwise).
+    #[arg(short = 'n', long = "namespace")]
+    namespace: Option<String>,
+    #[command(flatten)]
+    source: Source,
+}
+
+#[derive(clap::Args, Debug)]
+struct GenerateArgs {
+    /// Pods, DaemonSet pods included.
+    #[arg(long, default_value_t = 300)]
+    pods: usize,
+    /// Nodes.
+    #[arg(long, default_value_t = 12)]
+    nodes: usize,
+    /// Seed: the same arguments print the same cluster.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value = "json")]
+    output: GenFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum GenFormat {
+    Json,
+    Yaml,
+}
+
+/// A failure: the message for stderr. Nothing has been written to stdout.
+struct Failure(String);
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Self {
+        Failure(format!("error: {e}"))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Get(args) => get(&args),
+        Command::Parse { selector } => parse(&selector),
+        Command::Explain(args) => explain(&args),
+        Command::Generate(args) => generate_cmd(&args),
+    };
+    match result {
+        Ok(out) => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            let _ = stdout.write_all(out.stdout.as_bytes());
+            let _ = stdout.flush();
+            if !out.stderr.is_empty() {
+                eprintln!("{}", out.stderr);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(Failure(msg)) => {
+            eprintln!("{msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// What a command prints, written only once it has fully succeeded.
+#[derive(Default)]
+struct Out {
+    stdout: String,
+    stderr: String,
+}
+
+fn selector(text: Option<&str>) -> Result<Selector, Failure> {
+    match text {
+        None => Ok(Selector::everything()),
+        Some(t) => Selector::parse(t).map_err(|e| Failure(format!("error: invalid selector: {e}"))),
+    }
+}
+
+/// Reads the inputs into a cluster, with a progress bar on a terminal for large inputs.
+fn load(source: &Source) -> Result<Cluster, Failure> {
+    let mut cluster = Cluster::new();
+    if source.files.is_empty() {
+        cluster.load_str(SAMPLE_NAME, SAMPLE)?;
+        return Ok(cluster);
+    }
+    for file in &source.files {
+        let (name, text) = if file == "-" {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| LoadError::io("-", &e))?;
+            ("-".to_string(), text)
+        } else {
+            (file.clone(), read_with_progress(file)?)
+        };
+        let bar = spinner(text.len(), &name);
+        let result = cluster.load_str(&name, &text);
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        result?;
+    }
+    Ok(cluster)
+}
+
+/// Inputs from this size on get a progress bar (on a terminal only).
+const PROGRESS_FROM: u64 = 8 << 20;
+
+fn show_progress(len: u64) -> bool {
+    len >= PROGRESS_FROM && std::io::stderr().is_terminal()
+}
+
+fn read_with_progress(path: &str) -> Result<String, Failure> {
+    let file = std::fs::File::open(path).map_err(|e| LoadError::io(path, &e))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(len as usize);
+    if show_progress(len) {
+        let bar = indicatif::ProgressBar::new(len).with_style(
+            indicatif::ProgressStyle::with_template("reading {msg} {bar:30} {bytes}/{total_bytes}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message(path.to_string());
+        bar.wrap_read(file)
+            .read_to_end(&mut bytes)
+            .map_err(|e| LoadError::io(path, &e))?;
+        bar.finish_and_clear();
+    } else {
+        let mut file = file;
+        file.read_to_end(&mut bytes)
+            .map_err(|e| LoadError::io(path, &e))?;
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        Failure(format!(
+            "error: {path}: not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+fn spinner(len: usize, name: &str) -> Option<indicatif::ProgressBar> {
+    if !show_progress(len as u64) {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(format!("indexing {name}"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    Some(bar)
+}
+
+fn get(args: &GetArgs) -> Result<Out, Failure> {
+    let sel = selector(args.selector.as_deref())?;
+    let cluster = load(&args.source)?;
+    let namespace = match (&args.namespace, args.all_namespaces) {
+        (_, true) => None,
+        (Some(ns), false) => Some(ns.as_str()),
+        (None, false) => Some("default"),
+    };
+    if let Some(ns) = namespace {
+        validate_namespace(ns)
+            .map_err(|e| Failure(format!("error: invalid namespace {ns:?}: {}", e.message())))?;
+    }
+    let mut out = Out::default();
+    let (view, ids): (&View, Vec<ObjectId>) = match args.resource {
+        Resource::Pods => {
+            let set = match namespace {
+                Some(ns) => cluster.pods().select_in(ns, &sel),
+                None => cluster.pods().select(&sel),
+            };
+            (cluster.pods(), sorted(cluster.pods(), set.iter()))
+        }
+        Resource::Nodes => {
+            let set = cluster.nodes().select(&sel);
+            (cluster.nodes(), sorted(cluster.nodes(), set.iter()))
+        }
+    };
+    if ids.is_empty() {
+        out.stderr = match (args.resource, namespace) {
+            (Resource::Pods, Some(ns)) => format!("No resources found in {ns} namespace."),
+            _ => "No resources found".to_string(),
+        };
+        if matches!(args.output, Some(Output::Json | Output::Yaml)) {
+            out.stdout = table::list(args.resource == Resource::Pods, &cluster, &[], args.output)?;
+            out.stderr.clear();
+        }
+        return Ok(out);
+    }
+    let _ = view;
+    out.stdout = match args.output {
+        Some(Output::Name) => ids
+            .iter()
+            .map(|&id| match args.resource {
+                Resource::Pods => format!("pod/{}\n", cluster.pods().get(id).map_or("", |o| o.name())),
+                Resource::Nodes => format!("node/{}\n", cluster.nodes().get(id).map_or("", |o| o.name())),
+            })
+            .collect(),
+        Some(Output::Json | Output::Yaml) => {
+            table::list(args.resource == Resource::Pods, &cluster, &ids, args.output)?
+        }
+        _ => {
+            let opts = table::Options {
+                all_namespaces: namespace.is_none(),
+                wide: args.output == Some(Output::Wide),
+                show_labels: args.show_labels,
+                label_columns: &args.label_columns,
+                now: table::now(),
+            };
+            match args.resource {
+                Resource::Pods => table::pods(&cluster, &ids, &opts),
+                Resource::Nodes => table::nodes(&cluster, &ids, &opts),
+            }
+        }
+    };
+    Ok(out)
+}
+
+/// Ids in kubectl's order: by namespace, then name.
+fn sorted(view: &View, ids: impl Iterator<Item = ObjectId>) -> Vec<ObjectId> {
+    let mut v: Vec<_> = ids
+        .filter_map(|id| view.get(id).map(|o| (o.namespace(), o.name(), id)))
+        .collect();
+    v.sort_unstable();
+    v.into_iter().map(|(_, _, id)| id).collect()
+}
+
+fn parse(text: &str) -> Result<Out, Failure> {
+    match Selector::parse(text) {
+        Ok(s) => Ok(Out {
+            stdout: format!("{s}\n"),
+            stderr: String::new(),
+        }),
+        Err(e) => Err(Failure(format!("error: {e}"))),
+    }
+}
+
+fn explain(args: &ExplainArgs) -> Result<Out, Failure> {
+    let (resource, target) = match args.what.as_slice() {
+        [target] => (Resource::Pods, target),
+        [kind, target] => (
+            Resource::from_str(kind, true).map_err(|_| {
+                Failure(format!("error: unknown kind {kind:?}: expected pods or nodes"))
+            })?,
+            target,
+        ),
+        _ => return Err(Failure("error: expected [pods|nodes] NAME".into())),
+    };
+    let sel = selector(Some(&args.selector))?;
+    let cluster = load(&args.source)?;
+    let (view, ns, name, kind) = match resource {
+        Resource::Pods => {
+            let (ns, name) = match target.split_once('/') {
+                Some((ns, name)) => (ns, name),
+                None => (args.namespace.as_deref().unwrap_or("default"), target.as_str()),
+            };
+            (cluster.pods(), ns, name, "pod")
+        }
+        Resource::Nodes => (cluster.nodes(), "", target.as_str(), "node"),
+    };
+    let shown = if ns.is_empty() {
+        name.to_string()
+    } else {
+        format!("{ns}/{name}")
+    };
+    let id = view.id(ns, name).ok_or_else(|| {
+        Failure(format!("error: {kind} {shown:?} not found"))
+    })?;
+    let why = view
+        .explain(id, &sel)
+        .ok_or_else(|| Failure(format!("error: {kind} {shown:?} not found")))?;
+    let mut rows = vec![vec![
+        "REQUIREMENT".to_string(),
+        "VALUE".to_string(),
+        "VERDICT".to_string(),
+    ]];
+    for step in why.steps() {
+        rows.push(vec![
+            step.requirement().to_string(),
+            step.value().map_or("<absent>".to_string(), |v| {
+                if v.is_empty() { "\"\"".to_string() } else { v.to_string() }
+            }),
+            if step.matched() { "ok" } else { "REJECT" }.to_string(),
+        ]);
+    }
+    let mut stdout = String::new();
+    if rows.len() > 1 {
+        stdout.push_str(&table::render(&rows));
+    }
+    let verdict = if why.matched() { "is selected" } else { "is not selected" };
+    let note = if why.selector_is_nothing() {
+        " (the selector matches nothing)"
+    } else if why.steps().is_empty() {
+        " (the selector matches everything)"
+    } else {
+        ""
+    };
+    stdout.push_str(&format!("{kind} {shown} {verdict} by '{sel}'{note}\n"));
+    Ok(Out {
+        stdout,
+        stderr: String::new(),
+    })
+}
+
+fn generate_cmd(args: &GenerateArgs) -> Result<Out, Failure> {
+    let list = generate(&GenerateOptions {
+        pods: args.pods,
+        nodes: args.nodes,
+        seed: args.seed,
+    });
+    let stdout = match args.output {
+        GenFormat::Json => table::to_json(&list)?,
+        GenFormat::Yaml => table::to_yaml(&list)?,
+    };
+    Ok(Out {
+        stdout,
+        stderr: String::new(),
+    })
+}
