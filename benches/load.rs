@@ -1,0 +1,73 @@
+//! Loading kubectl JSON: our readers (only the modelled fields, borrowed strings, the rest
+//! skipped) against a plain `serde_json::Value` load and k8s-openapi's typed `Pod`s, on the
+//! same `kubectl get pods -A -o json` text.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use label_selector::Cluster;
+use label_selector::k8s::{GenerateOptions, generate, read_str};
+use serde::Deserialize;
+
+/// `kubectl get pods -A -o json`: a `List` of full Pod objects, indented by 4 as kubectl does.
+fn kubectl_pods(pods: usize) -> String {
+    let mut list = generate(&GenerateOptions {
+        pods,
+        nodes: pods / 30,
+        seed: 42,
+    });
+    let items = list["items"].as_array_mut().unwrap();
+    items.retain(|o| o["kind"] == "Pod");
+    assert_eq!(items.len(), pods);
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    serde::Serialize::serialize(&list, &mut ser).unwrap();
+    String::from_utf8(buf).unwrap()
+}
+
+#[derive(Deserialize)]
+struct OpenApiList {
+    items: Vec<k8s_openapi::api::core::v1::Pod>,
+}
+
+fn load(c: &mut Criterion) {
+    let text = kubectl_pods(5_000);
+    // Before timing: every contender reads the same 5 000 pods.
+    assert_eq!(
+        read_str("bench", &text).unwrap().len(),
+        1,
+        "one document, a List"
+    );
+    let mut cluster = Cluster::new();
+    cluster.load_str("bench", &text).unwrap();
+    assert_eq!(cluster.pods().len(), 5_000);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["items"].as_array().unwrap().len(), 5_000);
+    let o: OpenApiList = serde_json::from_str(&text).unwrap();
+    assert_eq!(o.items.len(), 5_000);
+
+    let mut g = c.benchmark_group(format!("load/kubectl-json-{}MB", text.len() >> 20));
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.sample_size(10);
+    g.bench_function("read_str (models)", |b| {
+        b.iter(|| black_box(read_str("bench", black_box(&text)).unwrap()))
+    });
+    g.bench_function("Cluster::load_str (models + index)", |b| {
+        b.iter(|| {
+            let mut c = Cluster::new();
+            c.load_str("bench", black_box(&text)).unwrap();
+            black_box(c)
+        })
+    });
+    g.bench_function("serde_json::Value", |b| {
+        b.iter(|| black_box(serde_json::from_str::<serde_json::Value>(black_box(&text)).unwrap()))
+    });
+    g.bench_function("k8s-openapi Pod", |b| {
+        b.iter(|| black_box(serde_json::from_str::<OpenApiList>(black_box(&text)).unwrap()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, load);
+criterion_main!(benches);

@@ -118,9 +118,30 @@
 //! for structured selectors the field path. Its `Display` draws the input with carets under the
 //! fault. Nothing panics on bad input.
 //!
+//! # Kubernetes objects
+//!
+//! [`k8s::read_str`] reads kubectl's JSON and YAML (one object, `List`s, streams) into
+//! [`k8s::Object`]s; a [`Cluster`] sorts them into a pod and a node [`Inventory`] plus
+//! namespaces, Services, workloads and PDBs. Errors ([`k8s::LoadError`]) name the file, the
+//! document, the line and column, and the object.
+//!
+//! ```
+//! use label_selector::{Cluster, Selector};
+//!
+//! let mut cluster = Cluster::new();
+//! cluster.load_str("pods.json", r#"{"apiVersion": "v1", "kind": "List", "items": [
+//!   {"kind": "Pod", "metadata": {"name": "web-1", "namespace": "shop", "labels": {"app": "web"}},
+//!    "status": {"phase": "Running"}}]}"#)?;
+//! let web: Selector = "app=web".parse().unwrap();
+//! assert_eq!(cluster.pods().count_in("shop", &web), 1);
+//! # Ok::<(), label_selector::k8s::LoadError>(())
+//! ```
+//!
 //! # Features
 //!
-//! No optional features yet.
+//! - `cli`: the `labelsel` binary (clap, indicatif).
+//! - `k8s-openapi`: conversions from k8s-openapi 0.29 types. It enables no Kubernetes version
+//!   of k8s-openapi; the application picks one.
 
 mod error;
 pub mod index;

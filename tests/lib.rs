@@ -2,7 +2,10 @@
 
 mod util;
 
+#[cfg(feature = "cli")]
+mod cli;
 mod index;
+mod k8s;
 mod labels;
 mod matching;
 mod parse;

@@ -10,8 +10,8 @@ use super::set::ObjectId;
 use super::snapshot::{Reader, Snapshot};
 use super::view::{PairIds, View};
 use crate::error::{Error, ErrorKind};
-use crate::selector::{check_name, check_namespace};
 use crate::selector::{LabelEdit, LabelSet, parse_int};
+use crate::selector::{check_name, check_namespace};
 
 /// A labeled inventory (pods, nodes, ...) indexed for selector queries.
 ///

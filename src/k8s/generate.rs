@@ -128,8 +128,20 @@ fn catalogue() -> Vec<(&'static str, Vec<App>)> {
             "shop",
             vec![
                 app("web", "frontend", "Deployment", 6, "nginx:1.27"),
-                app("api", "backend", "Deployment", 4, "ghcr.io/acme/shop-api:2.14.0"),
-                app("cart", "backend", "Deployment", 3, "ghcr.io/acme/cart:1.9.3"),
+                app(
+                    "api",
+                    "backend",
+                    "Deployment",
+                    4,
+                    "ghcr.io/acme/shop-api:2.14.0",
+                ),
+                app(
+                    "cart",
+                    "backend",
+                    "Deployment",
+                    3,
+                    "ghcr.io/acme/cart:1.9.3",
+                ),
                 app("postgres", "database", "StatefulSet", 1, "postgres:16.4"),
                 app("redis", "cache", "StatefulSet", 1, "redis:7.4"),
             ],
@@ -138,42 +150,114 @@ fn catalogue() -> Vec<(&'static str, Vec<App>)> {
             "payments",
             vec![
                 app("web", "frontend", "Deployment", 3, "nginx:1.27"),
-                app("checkout", "backend", "Deployment", 4, "ghcr.io/acme/checkout:3.2.1"),
-                app("ledger", "backend", "Deployment", 2, "ghcr.io/acme/ledger:0.8.0"),
+                app(
+                    "checkout",
+                    "backend",
+                    "Deployment",
+                    4,
+                    "ghcr.io/acme/checkout:3.2.1",
+                ),
+                app(
+                    "ledger",
+                    "backend",
+                    "Deployment",
+                    2,
+                    "ghcr.io/acme/ledger:0.8.0",
+                ),
             ],
         ),
         (
             "search",
             vec![
                 app("web", "frontend", "Deployment", 2, "nginx:1.27"),
-                app("indexer", "worker", "Deployment", 3, "ghcr.io/acme/indexer:5.0.2"),
+                app(
+                    "indexer",
+                    "worker",
+                    "Deployment",
+                    3,
+                    "ghcr.io/acme/indexer:5.0.2",
+                ),
                 App {
                     gpu: true,
-                    ..app("ranker", "inference", "Deployment", 2, "ghcr.io/acme/ranker:1.3.0")
+                    ..app(
+                        "ranker",
+                        "inference",
+                        "Deployment",
+                        2,
+                        "ghcr.io/acme/ranker:1.3.0",
+                    )
                 },
-                app("opensearch", "database", "StatefulSet", 1, "opensearchproject/opensearch:2.17.0"),
+                app(
+                    "opensearch",
+                    "database",
+                    "StatefulSet",
+                    1,
+                    "opensearchproject/opensearch:2.17.0",
+                ),
             ],
         ),
         (
             "auth",
             vec![
-                app("keycloak", "backend", "Deployment", 2, "quay.io/keycloak/keycloak:26.0"),
-                app("oauth2-proxy", "proxy", "Deployment", 2, "quay.io/oauth2-proxy/oauth2-proxy:7.7.1"),
+                app(
+                    "keycloak",
+                    "backend",
+                    "Deployment",
+                    2,
+                    "quay.io/keycloak/keycloak:26.0",
+                ),
+                app(
+                    "oauth2-proxy",
+                    "proxy",
+                    "Deployment",
+                    2,
+                    "quay.io/oauth2-proxy/oauth2-proxy:7.7.1",
+                ),
             ],
         ),
         (
             "monitoring",
             vec![
-                app("prometheus", "server", "StatefulSet", 1, "quay.io/prometheus/prometheus:v3.0.0"),
-                app("grafana", "dashboard", "Deployment", 1, "grafana/grafana:11.3.0"),
-                app("node-exporter", "exporter", "DaemonSet", 0, "quay.io/prometheus/node-exporter:v1.8.2"),
+                app(
+                    "prometheus",
+                    "server",
+                    "StatefulSet",
+                    1,
+                    "quay.io/prometheus/prometheus:v3.0.0",
+                ),
+                app(
+                    "grafana",
+                    "dashboard",
+                    "Deployment",
+                    1,
+                    "grafana/grafana:11.3.0",
+                ),
+                app(
+                    "node-exporter",
+                    "exporter",
+                    "DaemonSet",
+                    0,
+                    "quay.io/prometheus/node-exporter:v1.8.2",
+                ),
             ],
         ),
         (
             "kube-system",
             vec![
-                app("coredns", "dns", "Deployment", 1, "registry.k8s.io/coredns/coredns:v1.11.3"),
-                app("kube-proxy", "proxy", "DaemonSet", 0, "registry.k8s.io/kube-proxy:v1.34.1"),
+                app(
+                    "coredns",
+                    "dns",
+                    "Deployment",
+                    1,
+                    "registry.k8s.io/coredns/coredns:v1.11.3",
+                ),
+                app(
+                    "kube-proxy",
+                    "proxy",
+                    "DaemonSet",
+                    0,
+                    "registry.k8s.io/kube-proxy:v1.34.1",
+                ),
             ],
         ),
     ]
@@ -276,13 +360,16 @@ pub fn generate(options: &GenerateOptions) -> Value {
         let mut taints = Vec::new();
         if control_plane {
             labels["node-role.kubernetes.io/control-plane"] = json!("");
-            taints.push(json!({"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}));
+            taints.push(
+                json!({"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}),
+            );
         } else {
             labels["node-role.kubernetes.io/worker"] = json!("");
         }
         if gpu {
             labels["nvidia.com/gpu.present"] = json!("true");
-            taints.push(json!({"effect": "NoSchedule", "key": "nvidia.com/gpu", "value": "present"}));
+            taints
+                .push(json!({"effect": "NoSchedule", "key": "nvidia.com/gpu", "value": "present"}));
         }
         if !ready {
             taints.push(json!({"effect": "NoSchedule", "key": "node.kubernetes.io/not-ready", "timeAddedAt": created}));
@@ -466,8 +553,10 @@ pub fn generate(options: &GenerateOptions) -> Value {
                     spec["template"]["metadata"]["labels"]["pod-template-hash"] = json!(hash);
                     let mut m = meta(&rs_name, &rs_uid, Some(("Deployment", a.name, &owner_uid)));
                     m["labels"]["pod-template-hash"] = json!(hash);
-                    items.push(json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": m,
-                        "spec": spec, "status": {"readyReplicas": replicas, "replicas": replicas}}));
+                    items.push(
+                        json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": m,
+                        "spec": spec, "status": {"readyReplicas": replicas, "replicas": replicas}}),
+                    );
                     pod_labels["pod-template-hash"] = json!(hash);
                     owner_kind = "ReplicaSet";
                     owner_name = rs_name;
@@ -499,9 +588,13 @@ pub fn generate(options: &GenerateOptions) -> Value {
                         "sessionAffinity": "None", "type": "ClusterIP"},
                     "status": {"loadBalancer": {}}}));
                 if replicas >= 2 {
-                    let budget = if a.component == "database" { json!({"minAvailable": 1}) }
-                        else if replicas >= 4 { json!({"maxUnavailable": "25%"}) }
-                        else { json!({"minAvailable": "50%"}) };
+                    let budget = if a.component == "database" {
+                        json!({"minAvailable": 1})
+                    } else if replicas >= 4 {
+                        json!({"maxUnavailable": "25%"})
+                    } else {
+                        json!({"minAvailable": "50%"})
+                    };
                     let mut spec = budget;
                     spec["selector"] = selector.clone();
                     if a.component == "frontend" {
@@ -550,7 +643,12 @@ pub fn generate(options: &GenerateOptions) -> Value {
                 let (phase, state, ready, restarts) = match (node, roll) {
                     (None, _) => ("Pending", None, false, 0),
                     (Some(n), _) if !n.ready => ("Running", Some(("running", "")), false, 0),
-                    (_, 0..=2) => ("Running", Some(("waiting", "CrashLoopBackOff")), false, 5 + rng.below(40)),
+                    (_, 0..=2) => (
+                        "Running",
+                        Some(("waiting", "CrashLoopBackOff")),
+                        false,
+                        5 + rng.below(40),
+                    ),
                     (_, 3) => ("Pending", Some(("waiting", "ImagePullBackOff")), false, 0),
                     (_, 4..=9) => ("Running", Some(("running", "")), true, 1 + rng.below(3)),
                     _ => ("Running", Some(("running", "")), true, 0),
@@ -604,15 +702,21 @@ pub fn generate(options: &GenerateOptions) -> Value {
                     }
                     if a.gpu {
                         spec["nodeSelector"] = json!({"nvidia.com/gpu.present": "true"});
-                        spec["tolerations"].as_array_mut().map(|t| t.push(json!({"effect": "NoSchedule", "key": "nvidia.com/gpu", "operator": "Equal", "value": "present"})));
+                        if let Some(t) = spec["tolerations"].as_array_mut() {
+                            t.push(json!({"effect": "NoSchedule", "key": "nvidia.com/gpu", "operator": "Equal", "value": "present"}));
+                        }
                     }
                 }
-                let cond = |t: &str, ok: bool| {
-                    json!({"lastProbeTime": null, "lastTransitionTime": pod_created, "status": if ok { "True" } else { "False" }, "type": t})
-                };
+                let cond = |t: &str, ok: bool| json!({"lastProbeTime": null, "lastTransitionTime": pod_created, "status": if ok { "True" } else { "False" }, "type": t});
                 let mut status = json!({"phase": phase, "qosClass": "Burstable"});
                 if let Some(n) = node {
-                    let host_ip = n.name.trim_start_matches("ip-").split('.').next().unwrap_or("").replace('-', ".");
+                    let host_ip = n
+                        .name
+                        .trim_start_matches("ip-")
+                        .split('.')
+                        .next()
+                        .unwrap_or("")
+                        .replace('-', ".");
                     status["hostIP"] = json!(host_ip);
                     status["podIP"] = json!(ip);
                     status["podIPs"] = json!([{"ip": ip}]);

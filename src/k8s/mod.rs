@@ -31,11 +31,11 @@ pub use node_selector::{
 };
 pub use object::{Object, OtherObject};
 pub use objects::{
-    Affinity, Condition, Container, ContainerState, ContainerStatus, IntOrPercent, Namespace,
-    Node, NodeAddress, NodeAffinity, NodeSpec, NodeStatus, NodeSystemInfo, ObjectMeta,
-    OwnerReference, PdbSpec, Pod, PodAffinity, PodAffinityTerm, PodDisruptionBudget, PodSpec,
-    PodStatus, PodTemplate, PreferredSchedulingTerm, ReadinessGate, Service, ServiceSpec,
-    StateDetail, Taint, Toleration, TopologySpreadConstraint, WeightedPodAffinityTerm, Workload,
-    WorkloadKind, WorkloadSpec,
+    Affinity, Condition, Container, ContainerState, ContainerStatus, IntOrPercent, Namespace, Node,
+    NodeAddress, NodeAffinity, NodeSpec, NodeStatus, NodeSystemInfo, ObjectMeta, OwnerReference,
+    PdbSpec, Pod, PodAffinity, PodAffinityTerm, PodDisruptionBudget, PodSpec, PodStatus,
+    PodTemplate, PreferredSchedulingTerm, ReadinessGate, Service, ServiceSpec, StateDetail, Taint,
+    Toleration, TopologySpreadConstraint, WeightedPodAffinityTerm, Workload, WorkloadKind,
+    WorkloadSpec,
 };
 pub use read::{Document, LoadError, LoadErrorKind, ReadLimits, read_path, read_reader, read_str};

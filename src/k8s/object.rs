@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
 use super::objects::{
@@ -312,9 +312,7 @@ fn finish<E: de::Error>(
                 _ => None,
             })?;
             let meta = metadata.clone();
-            Object::Workload(Box::new(
-                Workload::new(k, meta, spec).map_err(invalid)?,
-            ))
+            Object::Workload(Box::new(Workload::new(k, meta, spec).map_err(invalid)?))
         }
         Shape::Pdb => {
             let spec = spec_or_default(spec, |s| match s {
@@ -400,9 +398,13 @@ impl<'de> Visitor<'de> for ObjectVisitor {
         let mut items = None;
         while let Some(key) = map.next_key::<Text<'de>>()? {
             match &*key.0 {
-                "apiVersion" => api_version = map.next_value::<Option<String>>()?.unwrap_or_default(),
+                "apiVersion" => {
+                    api_version = map.next_value::<Option<String>>()?.unwrap_or_default()
+                }
                 "kind" => kind = Some(map.next_value::<Option<String>>()?.unwrap_or_default()),
-                "metadata" => metadata = Some(map.next_value::<Option<ObjectMeta>>()?.unwrap_or_default()),
+                "metadata" => {
+                    metadata = Some(map.next_value::<Option<ObjectMeta>>()?.unwrap_or_default())
+                }
                 "spec" => {
                     spec = match &kind {
                         Some(k) => Part::Read(read_spec(&mut map, shape(k))?),
@@ -415,7 +417,9 @@ impl<'de> Visitor<'de> for ObjectVisitor {
                         None => Part::Buffered(map.next_value::<Value>()?),
                     }
                 }
-                "items" => items = Some(map.next_value::<Option<Vec<Object>>>()?.unwrap_or_default()),
+                "items" => {
+                    items = Some(map.next_value::<Option<Vec<Object>>>()?.unwrap_or_default())
+                }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }

@@ -732,7 +732,11 @@ pub struct Workload {
 #[serde(rename_all = "camelCase")]
 pub struct WorkloadSpec {
     /// `selector`, checked while reading.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "checked_selector")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "checked_selector"
+    )]
     pub selector: Option<LabelSelector>,
     /// `replicas` (none for DaemonSets; Kubernetes defaults it to 1 elsewhere).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -803,7 +807,11 @@ impl Visitor<'_> for IntOrPercentVisitor {
         v.strip_suffix('%')
             .and_then(|n| n.parse::<i32>().ok())
             .map(IntOrPercent::Percent)
-            .ok_or_else(|| E::custom(format_args!("invalid value '{v}': a string must be a percentage such as \"50%\"")))
+            .ok_or_else(|| {
+                E::custom(format_args!(
+                    "invalid value '{v}': a string must be a percentage such as \"50%\""
+                ))
+            })
     }
 }
 
@@ -829,7 +837,11 @@ pub struct PodDisruptionBudget {
 #[serde(rename_all = "camelCase")]
 pub struct PdbSpec {
     /// `selector`, checked while reading.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "checked_selector")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "checked_selector"
+    )]
     pub selector: Option<LabelSelector>,
     /// `minAvailable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -84,6 +84,11 @@ pub enum LoadErrorKind {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadError {
+    inner: Box<Inner>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Inner {
     kind: LoadErrorKind,
     source: String,
     document: Option<usize>,
@@ -96,13 +101,15 @@ pub struct LoadError {
 impl LoadError {
     pub(crate) fn new(kind: LoadErrorKind, source: &str, message: impl Into<String>) -> LoadError {
         LoadError {
-            kind,
-            source: source.to_string(),
-            document: None,
-            line: None,
-            column: None,
-            object: None,
-            message: message.into(),
+            inner: Box::new(Inner {
+                kind,
+                source: source.to_string(),
+                document: None,
+                line: None,
+                column: None,
+                object: None,
+                message: message.into(),
+            }),
         }
     }
 
@@ -121,71 +128,71 @@ impl LoadError {
     }
 
     pub(crate) fn with_object(mut self, object: impl Into<String>) -> LoadError {
-        self.object = Some(object.into());
+        self.inner.object = Some(object.into());
         self
     }
 
     pub(crate) fn with_document(mut self, document: usize) -> LoadError {
-        self.document = Some(document);
+        self.inner.document = Some(document);
         self
     }
 
     /// What went wrong.
     pub fn kind(&self) -> LoadErrorKind {
-        self.kind
+        self.inner.kind
     }
 
     /// The file name, as given (`-` for standard input).
     pub fn source_name(&self) -> &str {
-        &self.source
+        &self.inner.source
     }
 
     /// The document, from 1.
     pub fn document(&self) -> Option<usize> {
-        self.document
+        self.inner.document
     }
 
     /// The line, from 1.
     pub fn line(&self) -> Option<usize> {
-        self.line
+        self.inner.line
     }
 
     /// The column, from 1.
     pub fn column(&self) -> Option<usize> {
-        self.column
+        self.inner.column
     }
 
     /// The object at fault, as `Kind namespace/name` or `Kind name`.
     pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+        self.inner.object.as_deref()
     }
 
     /// The reason alone.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 }
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.source)?;
+        f.write_str(&self.inner.source)?;
         let mut sep = ": ";
-        if let Some(d) = self.document {
+        if let Some(d) = self.inner.document {
             write!(f, "{sep}document {d}")?;
             sep = ", ";
         }
-        if let Some(l) = self.line {
+        if let Some(l) = self.inner.line {
             write!(f, "{sep}line {l}")?;
             sep = ", ";
-            if let Some(c) = self.column {
+            if let Some(c) = self.inner.column {
                 write!(f, ", column {c}")?;
             }
         }
         let _ = sep;
-        if let Some(o) = &self.object {
+        if let Some(o) = &self.inner.object {
             write!(f, ": {o}")?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", self.inner.message)
     }
 }
 
@@ -240,8 +247,7 @@ pub fn read_reader(source: &str, mut reader: impl Read) -> Result<Vec<Document>,
 pub fn read_path(path: impl AsRef<Path>) -> Result<Vec<Document>, LoadError> {
     let path = path.as_ref();
     let source = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| LoadError::io(&source, &e))?;
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError::io(&source, &e))?;
     read_str(&source, &text)
 }
 
@@ -308,8 +314,8 @@ impl ReadLimits {
                     let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
                     let mut err = LoadError::new(kind, source, message).with_document(index);
                     if line > 0 {
-                        err.line = Some(line);
-                        err.column = Some(column);
+                        err.inner.line = Some(line);
+                        err.inner.column = Some(column);
                     }
                     if kind == LoadErrorKind::Invalid {
                         // The error path only: find the object by reading the document again.
@@ -317,7 +323,7 @@ impl ReadLimits {
                             .into_iter::<Value>()
                             .next()
                             .and_then(Result::ok);
-                        err.object = value.and_then(|v| culprit(&v));
+                        err.inner.object = value.and_then(|v| culprit(&v));
                     }
                     return Err(err);
                 }
@@ -355,12 +361,12 @@ impl ReadLimits {
                 let mut err = LoadError::new(kind, source, message);
                 if let Some(loc) = location.filter(|l| l.line() > 0) {
                     let line = usize::try_from(loc.line()).unwrap_or(usize::MAX);
-                    err.line = Some(line);
-                    err.column = usize::try_from(loc.column()).ok();
+                    err.inner.line = Some(line);
+                    err.inner.column = usize::try_from(loc.column()).ok();
                     let (doc, body) = yaml_document_at(text, line);
-                    err.document = Some(doc);
+                    err.inner.document = Some(doc);
                     if let Some(body) = body {
-                        err.object = serde_saphyr::from_str::<Value>(body)
+                        err.inner.object = serde_saphyr::from_str::<Value>(body)
                             .ok()
                             .and_then(|v| culprit(&v));
                     }
@@ -431,7 +437,11 @@ fn yaml_document_at(text: &str, line: usize) -> (usize, Option<&str>) {
             }
         } else if t == "..." {
             in_doc = false;
-        } else if !in_doc && !t.trim().is_empty() && !t.trim_start().starts_with('#') && !t.starts_with('%') {
+        } else if !in_doc
+            && !t.trim().is_empty()
+            && !t.trim_start().starts_with('#')
+            && !t.starts_with('%')
+        {
             docs += 1;
             in_doc = true;
         }

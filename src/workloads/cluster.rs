@@ -133,8 +133,7 @@ impl Cluster {
     pub fn load_path(&mut self, path: impl AsRef<Path>) -> Result<LoadSummary, LoadError> {
         let path = path.as_ref();
         let source = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| LoadError::io(&source, &e))?;
+        let text = std::fs::read_to_string(path).map_err(|e| LoadError::io(&source, &e))?;
         self.load_str(&source, &text)
     }
 
@@ -183,7 +182,10 @@ impl Cluster {
             }
             Object::Pod(pod) => {
                 let m = &pod.metadata;
-                let id = self.pods.insert(&m.namespace, &m.name, &m.labels).map_err(on)?;
+                let id = self
+                    .pods
+                    .insert(&m.namespace, &m.name, &m.labels)
+                    .map_err(on)?;
                 *slot(&mut self.pod_objects, id) = Some(*pod);
             }
             Object::Node(node) => {
@@ -201,7 +203,11 @@ impl Cluster {
                 self.services.insert(key, *s);
             }
             Object::Workload(w) => {
-                let key = (w.kind, w.metadata.namespace.clone(), w.metadata.name.clone());
+                let key = (
+                    w.kind,
+                    w.metadata.namespace.clone(),
+                    w.metadata.name.clone(),
+                );
                 self.workloads.insert(key, *w);
             }
             Object::PodDisruptionBudget(p) => {

@@ -297,8 +297,13 @@ fn get(args: &GetArgs) -> Result<Out, Failure> {
         Some(Output::Name) => ids
             .iter()
             .map(|&id| match args.resource {
-                Resource::Pods => format!("pod/{}\n", cluster.pods().get(id).map_or("", |o| o.name())),
-                Resource::Nodes => format!("node/{}\n", cluster.nodes().get(id).map_or("", |o| o.name())),
+                Resource::Pods => {
+                    format!("pod/{}\n", cluster.pods().get(id).map_or("", |o| o.name()))
+                }
+                Resource::Nodes => format!(
+                    "node/{}\n",
+                    cluster.nodes().get(id).map_or("", |o| o.name())
+                ),
             })
             .collect(),
         Some(Output::Json | Output::Yaml) => {
@@ -345,7 +350,9 @@ fn explain(args: &ExplainArgs) -> Result<Out, Failure> {
         [target] => (Resource::Pods, target),
         [kind, target] => (
             Resource::from_str(kind, true).map_err(|_| {
-                Failure(format!("error: unknown kind {kind:?}: expected pods or nodes"))
+                Failure(format!(
+                    "error: unknown kind {kind:?}: expected pods or nodes"
+                ))
             })?,
             target,
         ),
@@ -357,7 +364,10 @@ fn explain(args: &ExplainArgs) -> Result<Out, Failure> {
         Resource::Pods => {
             let (ns, name) = match target.split_once('/') {
                 Some((ns, name)) => (ns, name),
-                None => (args.namespace.as_deref().unwrap_or("default"), target.as_str()),
+                None => (
+                    args.namespace.as_deref().unwrap_or("default"),
+                    target.as_str(),
+                ),
             };
             (cluster.pods(), ns, name, "pod")
         }
@@ -368,9 +378,9 @@ fn explain(args: &ExplainArgs) -> Result<Out, Failure> {
     } else {
         format!("{ns}/{name}")
     };
-    let id = view.id(ns, name).ok_or_else(|| {
-        Failure(format!("error: {kind} {shown:?} not found"))
-    })?;
+    let id = view
+        .id(ns, name)
+        .ok_or_else(|| Failure(format!("error: {kind} {shown:?} not found")))?;
     let why = view
         .explain(id, &sel)
         .ok_or_else(|| Failure(format!("error: {kind} {shown:?} not found")))?;
@@ -383,7 +393,11 @@ fn explain(args: &ExplainArgs) -> Result<Out, Failure> {
         rows.push(vec![
             step.requirement().to_string(),
             step.value().map_or("<absent>".to_string(), |v| {
-                if v.is_empty() { "\"\"".to_string() } else { v.to_string() }
+                if v.is_empty() {
+                    "\"\"".to_string()
+                } else {
+                    v.to_string()
+                }
             }),
             if step.matched() { "ok" } else { "REJECT" }.to_string(),
         ]);
@@ -392,7 +406,11 @@ fn explain(args: &ExplainArgs) -> Result<Out, Failure> {
     if rows.len() > 1 {
         stdout.push_str(&table::render(&rows));
     }
-    let verdict = if why.matched() { "is selected" } else { "is not selected" };
+    let verdict = if why.matched() {
+        "is selected"
+    } else {
+        "is not selected"
+    };
     let note = if why.selector_is_nothing() {
         " (the selector matches nothing)"
     } else if why.steps().is_empty() {

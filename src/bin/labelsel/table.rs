@@ -144,7 +144,9 @@ pub(crate) fn nodes(cluster: &Cluster, ids: &[ObjectId], opts: &Options<'_>) -> 
     extra_headers(&mut header, opts);
     let mut rows = vec![header];
     for &id in ids {
-        let Some(node) = cluster.node(id) else { continue };
+        let Some(node) = cluster.node(id) else {
+            continue;
+        };
         rows.push(node_row(node, opts));
     }
     render(&rows)
@@ -190,10 +192,20 @@ pub(crate) fn list(
         .filter_map(|&id| {
             if pods {
                 let object = cluster.pod(id)?;
-                serde_json::to_value(Typed { api_version: "v1", kind: "Pod", object }).ok()
+                serde_json::to_value(Typed {
+                    api_version: "v1",
+                    kind: "Pod",
+                    object,
+                })
+                .ok()
             } else {
                 let object = cluster.node(id)?;
-                serde_json::to_value(Typed { api_version: "v1", kind: "Node", object }).ok()
+                serde_json::to_value(Typed {
+                    api_version: "v1",
+                    kind: "Node",
+                    object,
+                })
+                .ok()
             }
         })
         .collect();
@@ -336,7 +348,10 @@ mod tests {
     fn rfc3339() {
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_rfc3339("2026-11-22T10:30:00Z"), Some(1_795_343_400));
-        assert_eq!(parse_rfc3339("2026-11-22T12:30:00.123+02:00"), Some(1_795_343_400));
+        assert_eq!(
+            parse_rfc3339("2026-11-22T12:30:00.123+02:00"),
+            Some(1_795_343_400)
+        );
         assert_eq!(parse_rfc3339("2026-11-22"), None);
     }
 

@@ -1,0 +1,481 @@
+//! Real Kubernetes objects: kubectl JSON and YAML in, a `Cluster` out, and errors that name the
+//! file, document, line, column and object.
+
+use label_selector::k8s::{
+    GenerateOptions, IntOrPercent, LoadErrorKind, Object, WorkloadKind, generate, read_path,
+    read_str,
+};
+use label_selector::{Cluster, Selector};
+
+/// `tests/data/k8s/NAME`.
+fn fixture(name: &str) -> String {
+    format!("{}/tests/data/k8s/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[track_caller]
+fn load(name: &str) -> Cluster {
+    let mut c = Cluster::new();
+    c.load_path(fixture(name))
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    c
+}
+
+fn names(c: &Cluster, sel: &str, ns: Option<&str>) -> Vec<String> {
+    let sel: Selector = sel.parse().unwrap();
+    let set = match ns {
+        Some(ns) => c.pods().select_in(ns, &sel),
+        None => c.pods().select(&sel),
+    };
+    let mut v: Vec<String> = set.iter().map(|id| c.pod(id).unwrap().key()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn json_and_yaml_of_the_same_cluster_agree() {
+    let json = load("cluster.json");
+    let yaml = load("cluster.yaml");
+    assert_eq!(json.pods().len(), 16);
+    assert_eq!(json.nodes().len(), 3);
+    for sel in [
+        "app.kubernetes.io/name=web",
+        "app.kubernetes.io/component in (frontend,database),!pod-template-hash",
+        "app.kubernetes.io/name",
+        "app.kubernetes.io/name notin (web)",
+    ] {
+        assert_eq!(names(&json, sel, None), names(&yaml, sel, None), "{sel}");
+    }
+    let pod_set = |c: &Cluster| {
+        c.pods()
+            .iter()
+            .map(|p| c.pod(p.id()).unwrap().clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(pod_set(&json), pod_set(&yaml));
+    assert_eq!(json.services().len(), yaml.services().len());
+    assert_eq!(json.namespaces().len(), 6);
+}
+
+#[test]
+fn the_index_agrees_with_the_objects_labels() {
+    let c = load("cluster.json");
+    let web: Selector = "app.kubernetes.io/name=web".parse().unwrap();
+    let indexed = c.pods().select(&web).len() as usize;
+    let scanned = c
+        .pods()
+        .iter()
+        .filter(|p| web.matches(&c.pod(p.id()).unwrap().metadata.labels))
+        .count();
+    assert_eq!(indexed, scanned);
+    assert!(indexed > 0);
+}
+
+#[test]
+fn generated_controllers_select_exactly_their_pods() {
+    let list = generate(&GenerateOptions {
+        pods: 200,
+        nodes: 8,
+        seed: 11,
+    });
+    let mut c = Cluster::new();
+    c.load_str("gen", &list.to_string()).unwrap();
+    assert_eq!(c.pods().len(), 200);
+    let mut checked = 0;
+    for w in c.workloads() {
+        if w.kind == WorkloadKind::Deployment {
+            continue; // owns pods through its ReplicaSet
+        }
+        let selected = c.pods().select_in(&w.metadata.namespace, w.selector());
+        let owned = c
+            .pods()
+            .iter()
+            .filter(|p| {
+                let pod = c.pod(p.id()).unwrap();
+                pod.metadata
+                    .owner_references
+                    .iter()
+                    .any(|o| o.uid == w.metadata.uid)
+            })
+            .count();
+        assert_eq!(
+            selected.len() as usize,
+            owned,
+            "{} {}",
+            w.kind,
+            w.metadata.name
+        );
+        checked += 1;
+    }
+    assert!(checked > 10);
+    // Services select their app's pods; every pod sits on a node that exists.
+    for s in c.services() {
+        assert!(
+            c.pods().count_in(&s.metadata.namespace, &s.selector()) > 0,
+            "{}",
+            s.metadata.name
+        );
+    }
+    for p in c.pods().iter() {
+        if let Some(node) = &c.pod(p.id()).unwrap().spec.node_name {
+            assert!(c.node_named(node).is_some(), "{node}");
+        }
+    }
+    // The same seed gives the same bytes.
+    let again = generate(&GenerateOptions {
+        pods: 200,
+        nodes: 8,
+        seed: 11,
+    });
+    assert_eq!(list, again);
+}
+
+#[test]
+fn yaml_stream_reads_every_modelled_field() {
+    let docs = read_path(fixture("stream.yaml")).unwrap();
+    // The empty document is not counted.
+    assert_eq!(docs.len(), 6);
+    let Object::Pod(pod) = &docs[0].object else {
+        panic!("{:?}", docs[0].object)
+    };
+    assert_eq!(pod.key(), "shop/web-7d9f8b6c5d-x2x4p");
+    assert_eq!(
+        pod.metadata.labels.get("pod-template-hash"),
+        Some("7d9f8b6c5d")
+    );
+    assert_eq!(pod.metadata.owner_references[0].kind, "ReplicaSet");
+    assert_eq!(pod.metadata.owner_references[0].controller, Some(true));
+    assert_eq!(pod.spec.node_name.as_deref(), Some("node-a"));
+    assert_eq!(pod.spec.node_selector["kubernetes.io/os"], "linux");
+    let aff = pod.spec.affinity.as_ref().unwrap();
+    let na = aff.node_affinity.as_ref().unwrap();
+    assert_eq!(
+        na.required_during_scheduling_ignored_during_execution
+            .as_ref()
+            .unwrap()
+            .node_selector_terms
+            .len(),
+        1
+    );
+    assert_eq!(
+        na.preferred_during_scheduling_ignored_during_execution[0].weight,
+        20
+    );
+    let anti = &aff
+        .pod_anti_affinity
+        .as_ref()
+        .unwrap()
+        .required_during_scheduling_ignored_during_execution[0];
+    assert_eq!(anti.topology_key, "kubernetes.io/hostname");
+    assert_eq!(anti.match_label_keys, ["pod-template-hash"]);
+    assert_eq!(anti.mismatch_label_keys, ["tenant"]);
+    assert!(anti.namespace_selector.is_some());
+    let tsc = &pod.spec.topology_spread_constraints[0];
+    assert_eq!((tsc.max_skew, tsc.min_domains), (1, Some(3)));
+    assert_eq!(tsc.when_unsatisfiable, "DoNotSchedule");
+    assert_eq!(tsc.node_affinity_policy.as_deref(), Some("Honor"));
+    assert_eq!(tsc.node_taints_policy.as_deref(), Some("Ignore"));
+    assert_eq!(pod.spec.tolerations[0].toleration_seconds, Some(300));
+    assert_eq!(pod.ready_containers(), (1, 2));
+    assert_eq!(pod.restarts(), 5);
+    assert_eq!(pod.display_status(), "CrashLoopBackOff");
+    assert!(pod.is_ready());
+    assert_eq!(pod.status.pod_ip.as_deref(), Some("10.244.1.17"));
+
+    let Object::Node(node) = &docs[1].object else {
+        panic!()
+    };
+    assert_eq!(node.spec.taints[0].value, "web");
+    assert_eq!(node.display_status(), "Ready");
+
+    let Object::Workload(deploy) = &docs[2].object else {
+        panic!()
+    };
+    assert_eq!(deploy.kind, WorkloadKind::Deployment);
+    assert_eq!(deploy.spec.replicas, Some(3));
+    assert_eq!(
+        deploy.selector().to_string(),
+        "app.kubernetes.io/name=web,track notin (canary)"
+    );
+    assert_eq!(
+        deploy
+            .spec
+            .template
+            .metadata
+            .labels
+            .get("app.kubernetes.io/name"),
+        Some("web")
+    );
+
+    let Object::Service(svc) = &docs[3].object else {
+        panic!()
+    };
+    assert_eq!(svc.selector().to_string(), "app.kubernetes.io/name=web");
+
+    let Object::PodDisruptionBudget(pdb) = &docs[4].object else {
+        panic!()
+    };
+    assert_eq!(pdb.spec.max_unavailable, Some(IntOrPercent::Percent(25)));
+    assert_eq!(
+        pdb.spec.unhealthy_pod_eviction_policy.as_deref(),
+        Some("AlwaysAllow")
+    );
+    // policy/v1: an empty selector covers the whole namespace.
+    assert!(pdb.selector().is_everything());
+
+    assert_eq!(docs[5].object.to_string(), "ConfigMap shop/web-config");
+}
+
+#[test]
+fn empty_selectors_follow_each_kind() {
+    let doc = |kind: &str, api: &str, selector: &str| {
+        format!(
+            r#"{{"apiVersion": "{api}", "kind": "{kind}", "metadata": {{"name": "x", "namespace": "n"}},
+                "spec": {{"selector": {selector}}}}}"#
+        )
+    };
+    let sel = |text: String| -> Selector {
+        match &read_str("t", &text).unwrap()[0].object {
+            Object::Workload(w) => w.selector().clone(),
+            Object::PodDisruptionBudget(p) => p.selector().clone(),
+            Object::Service(s) => s.selector(),
+            o => panic!("{o:?}"),
+        }
+    };
+    // ReplicaSet: {} selects nothing (GetPodReplicaSets skips it); the others select all.
+    assert!(sel(doc("ReplicaSet", "apps/v1", "{}")).is_nothing());
+    assert!(sel(doc("Deployment", "apps/v1", "{}")).is_everything());
+    assert!(sel(doc("StatefulSet", "apps/v1", "{}")).is_everything());
+    assert!(sel(doc("DaemonSet", "apps/v1", "{}")).is_everything());
+    assert!(sel(doc("Deployment", "apps/v1", "null")).is_nothing());
+    assert!(sel(doc("PodDisruptionBudget", "policy/v1", "{}")).is_everything());
+    assert!(sel(doc("PodDisruptionBudget", "policy/v1beta1", "{}")).is_nothing());
+    assert!(sel(doc("PodDisruptionBudget", "policy/v1", "null")).is_nothing());
+    assert!(sel(doc("Service", "v1", "{}")).is_nothing());
+    assert!(sel(doc("Service", "v1", "null")).is_nothing());
+}
+
+#[test]
+fn typed_list_items_take_the_list_kind() {
+    let c = load("podlist.json");
+    assert_eq!(c.pods().len(), 2);
+    assert_eq!(names(&c, "app=a", Some("shop")), ["shop/a-1"]);
+    let a = c.pod_named("shop", "a-1").unwrap();
+    assert_eq!(a.spec.node_name.as_deref(), Some("node-a"));
+    assert_eq!(a.display_status(), "Pending");
+    // A generic List item without kind is an error, not a silent drop.
+    let err = read_str(
+        "l.json",
+        r#"{"kind": "List", "items": [{"metadata": {"name": "x"}}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), LoadErrorKind::Invalid);
+    assert!(
+        err.message()
+            .contains("items[0]: object x: the item has no kind"),
+        "{err}"
+    );
+}
+
+#[test]
+fn fields_in_any_order() {
+    // status and spec before kind: buffered, then read as a Pod.
+    let text = r#"{"status": {"phase": "Running"}, "spec": {"nodeName": "n"},
+                   "metadata": {"name": "p", "namespace": "s", "labels": {"a": "b"}},
+                   "kind": "Pod", "apiVersion": "v1"}"#;
+    let Object::Pod(pod) = &read_str("t", text).unwrap()[0].object else {
+        panic!()
+    };
+    assert_eq!(pod.status.phase, "Running");
+    assert_eq!(pod.spec.node_name.as_deref(), Some("n"));
+    // A JSON array and a stream of objects.
+    let arr = read_str("t", r#"[{"kind": "Node", "metadata": {"name": "a"}}]"#).unwrap();
+    assert!(matches!(&arr[0].object, Object::List(v) if v.len() == 1));
+    let stream = read_str("t", "{\"kind\":\"Node\",\"metadata\":{\"name\":\"a\"}}\n{\"kind\":\"Node\",\"metadata\":{\"name\":\"b\"}}").unwrap();
+    assert_eq!(stream[1].index, 2);
+}
+
+#[test]
+fn errors_name_file_document_line_column_and_object() {
+    let mut c = Cluster::new();
+    let cases: &[(&str, LoadErrorKind, &str)] = &[
+        (
+            "bad-label.yaml",
+            LoadErrorKind::Invalid,
+            "bad-label.yaml: document 2, line 13, column 5: Pod shop/broken: invalid label: [tier]: label value must be empty or [A-Za-z0-9], '-', '_' or '.', starting and ending alphanumeric: 'front end'",
+        ),
+        (
+            "bad-operator.json",
+            LoadErrorKind::Invalid,
+            "bad-operator.json: document 1, line 8, column 109: ReplicaSet shop/web-1: spec.selector: matchExpressions[0].operator: not a valid operator here (expected In, NotIn, Exists or DoesNotExist): 'in'",
+        ),
+        (
+            "bad-budget.yaml",
+            LoadErrorKind::Invalid,
+            "PodDisruptionBudget shop/db: invalid value '2': a string must be a percentage such as \"50%\"",
+        ),
+        (
+            "no-name.yaml",
+            LoadErrorKind::Invalid,
+            "Pod shop/<unnamed>: metadata.name is required",
+        ),
+        (
+            "truncated.json",
+            LoadErrorKind::Syntax,
+            "truncated.json: document 1, line ",
+        ),
+        (
+            "bad-indent.yaml",
+            LoadErrorKind::Syntax,
+            "bad-indent.yaml: document 1, line 5",
+        ),
+    ];
+    for (file, kind, want) in cases {
+        let err = c.load_path(fixture(file)).unwrap_err();
+        let shown = err.to_string().replace(&fixture(""), "");
+        assert_eq!(err.kind(), *kind, "{file}: {shown}");
+        assert!(shown.contains(want), "{file}:\n got  {shown}\n want {want}");
+        assert!(
+            err.line().is_some() || *kind == LoadErrorKind::Invalid,
+            "{shown}"
+        );
+    }
+    // Nothing of the failed files was added.
+    assert_eq!(c.pods().len(), 0);
+    let missing = c.load_path(fixture("nope.json")).unwrap_err();
+    assert_eq!(missing.kind(), LoadErrorKind::Io);
+}
+
+#[test]
+fn names_and_namespaces_are_checked_while_reading() {
+    for (text, want) in [
+        (
+            r#"{"kind": "Pod", "metadata": {"name": "a/b", "namespace": "s"}}"#,
+            "metadata.name: ",
+        ),
+        (
+            r#"{"kind": "Pod", "metadata": {"name": "a", "namespace": "Shop"}}"#,
+            "metadata.namespace: ",
+        ),
+        (
+            r#"{"kind": "Pod", "metadata": {"name": "a", "labels": {"app": 5}}}"#,
+            "invalid type: integer `5`",
+        ),
+    ] {
+        let err = read_str("t.json", text).unwrap_err();
+        assert_eq!(err.kind(), LoadErrorKind::Invalid, "{err}");
+        assert!(err.message().contains(want), "{err}");
+        assert_eq!(err.line(), Some(1));
+    }
+}
+
+#[test]
+fn loading_again_replaces_objects() {
+    let mut c = Cluster::new();
+    let pod = |app: &str| {
+        format!(
+            r#"{{"kind": "Pod", "metadata": {{"name": "p", "namespace": "s", "labels": {{"app": "{app}"}}}}}}"#
+        )
+    };
+    c.load_str("1", &pod("a")).unwrap();
+    c.load_str("2", &pod("b")).unwrap();
+    assert_eq!(c.pods().len(), 1);
+    assert_eq!(names(&c, "app=b", None), ["s/p"]);
+    assert!(names(&c, "app=a", None).is_empty());
+    assert_eq!(
+        c.pod_named("s", "p").unwrap().metadata.labels.get("app"),
+        Some("b")
+    );
+}
+
+#[test]
+fn limits_refuse_large_inputs() {
+    let limits = label_selector::k8s::ReadLimits {
+        max_documents: 1,
+        ..Default::default()
+    };
+    let err = limits
+        .read_str("t", "{\"kind\":\"Node\",\"metadata\":{\"name\":\"a\"}} {\"kind\":\"Node\",\"metadata\":{\"name\":\"b\"}}")
+        .unwrap_err();
+    assert_eq!(err.kind(), LoadErrorKind::TooLarge);
+    assert_eq!(err.message(), "more than 1 documents");
+}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Cluster>();
+    check::<Object>();
+    check::<label_selector::k8s::LoadError>();
+}
+
+#[cfg(feature = "k8s-openapi")]
+#[test]
+fn k8s_openapi_objects_convert_to_the_same_models() {
+    use k8s_openapi::api::core::v1 as core;
+    let text = std::fs::read_to_string(fixture("cluster.json")).unwrap();
+    let c = load("cluster.json");
+    let list: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut pods = 0;
+    let mut nodes = 0;
+    for item in list["items"].as_array().unwrap() {
+        match item["kind"].as_str() {
+            Some("Pod") => {
+                let theirs: core::Pod = serde_json::from_value(item.clone()).unwrap();
+                let ours = label_selector::k8s::Pod::try_from(&theirs).unwrap();
+                let m = &ours.metadata;
+                assert_eq!(Some(&ours), c.pod_named(&m.namespace, &m.name));
+                let labels = label_selector::LabelSet::try_from(&theirs.metadata).unwrap();
+                assert_eq!(labels, m.labels);
+                if let Some(aff) = theirs.spec.as_ref().and_then(|s| s.affinity.as_ref()) {
+                    if let Some(t) = aff.pod_anti_affinity.as_ref().and_then(|a| {
+                        a.preferred_during_scheduling_ignored_during_execution
+                            .as_ref()
+                    }) {
+                        let ls = t[0].pod_affinity_term.label_selector.as_ref().unwrap();
+                        let sel = Selector::try_from(ls).unwrap();
+                        assert!(sel.matches(&m.labels));
+                    }
+                    if let Some(req) = aff.node_affinity.as_ref().and_then(|n| {
+                        n.required_during_scheduling_ignored_during_execution
+                            .as_ref()
+                    }) {
+                        let ns = label_selector::k8s::NodeSelector::from(req);
+                        let matcher = label_selector::NodeSelectorMatcher::new(&ns).unwrap();
+                        let node = c
+                            .node_named(ours.spec.node_name.as_deref().unwrap())
+                            .unwrap();
+                        assert!(
+                            matcher
+                                .matches(&node.metadata.name, &node.metadata.labels)
+                                .unwrap()
+                        );
+                    }
+                }
+                pods += 1;
+            }
+            Some("Node") => {
+                let theirs: core::Node = serde_json::from_value(item.clone()).unwrap();
+                let ours = label_selector::k8s::Node::try_from(&theirs).unwrap();
+                assert_eq!(Some(&ours), c.node_named(&ours.metadata.name));
+                nodes += 1;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!((pods, nodes), (16, 3));
+    // A bad label is refused, not passed on.
+    let bad = core::Pod {
+        metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+            name: Some("p".into()),
+            labels: Some([("app".to_string(), "a b".to_string())].into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let err = label_selector::k8s::Pod::try_from(&bad).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("k8s-openapi: Pod: invalid label: [app]"),
+        "{err}"
+    );
+}
