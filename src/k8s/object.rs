@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use super::objects::{
     Namespace, Node, NodeSpec, NodeStatus, ObjectMeta, PdbSpec, Pod, PodDisruptionBudget, PodSpec,
-    PodStatus, Service, ServiceSpec, Workload, WorkloadKind, WorkloadSpec,
+    PodStatus, Service, ServiceSpec, Workload, WorkloadKind, WorkloadSpec, pdb_selector,
+    workload_selector,
 };
 use crate::selector::serde::Text;
 
@@ -56,7 +57,7 @@ pub enum Object {
 }
 
 /// An object of a kind this crate does not model (ConfigMap, a custom resource, ...).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OtherObject {
     /// `apiVersion`.
     pub api_version: String,
@@ -206,49 +207,33 @@ fn read_status<'de, A: MapAccess<'de>>(map: &mut A, shape: Shape) -> Result<Stat
     })
 }
 
-fn from_buffer<T: DeserializeOwned + Default, E: de::Error>(
-    v: Option<Value>,
-    what: &str,
-) -> Result<T, E> {
-    match v {
-        None | Some(Value::Null) => Ok(T::default()),
-        Some(v) => T::deserialize(v).map_err(|e| E::custom(format_args!("{what}: {e}"))),
+impl<S> Part<S> {
+    /// A buffered value, or absent.
+    fn from_buffer(v: Option<Value>) -> Part<S> {
+        v.map_or(Part::Absent, Part::Buffered)
     }
-}
 
-fn spec_or_default<T: DeserializeOwned + Default, E: de::Error>(
-    part: Part<Spec>,
-    pick: impl FnOnce(Spec) -> Option<T>,
-) -> Result<T, E> {
-    match part {
-        Part::Absent => Ok(T::default()),
-        Part::Read(s) => Ok(pick(s).unwrap_or_default()),
-        Part::Buffered(v) => from_buffer(Some(v), "spec"),
+    /// The buffered value, if this part was buffered.
+    fn into_buffer(self) -> Option<Value> {
+        match self {
+            Part::Buffered(v) => Some(v),
+            _ => None,
+        }
     }
-}
 
-fn status_or_default<T: DeserializeOwned + Default, E: de::Error>(
-    part: Part<Status>,
-    pick: impl FnOnce(Status) -> Option<T>,
-) -> Result<T, E> {
-    match part {
-        Part::Absent => Ok(T::default()),
-        Part::Read(s) => Ok(pick(s).unwrap_or_default()),
-        Part::Buffered(v) => from_buffer(Some(v), "status"),
-    }
-}
-
-fn into_value(part: Part<Spec>) -> Option<Value> {
-    match part {
-        Part::Buffered(v) => Some(v),
-        _ => None,
-    }
-}
-
-fn into_value_status(part: Part<Status>) -> Option<Value> {
-    match part {
-        Part::Buffered(v) => Some(v),
-        _ => None,
+    /// The model read for this shape, converted from the buffer, or the default when absent.
+    fn or_default<T: DeserializeOwned + Default, E: de::Error>(
+        self,
+        what: &str,
+        pick: impl FnOnce(S) -> Option<T>,
+    ) -> Result<T, E> {
+        match self {
+            Part::Absent | Part::Buffered(Value::Null) => Ok(T::default()),
+            Part::Read(s) => Ok(pick(s).unwrap_or_default()),
+            Part::Buffered(v) => {
+                T::deserialize(v).map_err(|e| E::custom(format_args!("{what}: {e}")))
+            }
+        }
     }
 }
 
@@ -277,22 +262,22 @@ fn finish<E: de::Error>(
     };
     Ok(match sh {
         Shape::Pod => Object::Pod(Box::new(Pod {
-            spec: spec_or_default(spec, |s| match s {
+            spec: spec.or_default("spec", |s| match s {
                 Spec::Pod(p) => Some(p),
                 _ => None,
             })?,
-            status: status_or_default(status, |s| match s {
+            status: status.or_default("status", |s| match s {
                 Status::Pod(p) => Some(p),
                 _ => None,
             })?,
             metadata,
         })),
         Shape::Node => Object::Node(Box::new(Node {
-            spec: spec_or_default(spec, |s| match s {
+            spec: spec.or_default("spec", |s| match s {
                 Spec::Node(p) => Some(p),
                 _ => None,
             })?,
-            status: status_or_default(status, |s| match s {
+            status: status.or_default("status", |s| match s {
                 Status::Node(p) => Some(p),
                 _ => None,
             })?,
@@ -300,29 +285,36 @@ fn finish<E: de::Error>(
         })),
         Shape::Namespace => Object::Namespace(Box::new(Namespace { metadata })),
         Shape::Service => Object::Service(Box::new(Service {
-            spec: spec_or_default(spec, |s| match s {
+            spec: spec.or_default("spec", |s| match s {
                 Spec::Service(p) => Some(p),
                 _ => None,
             })?,
             metadata,
         })),
         Shape::Workload(k) => {
-            let spec = spec_or_default(spec, |s| match s {
+            let spec = spec.or_default("spec", |s| match s {
                 Spec::Workload(p) => Some(p),
                 _ => None,
             })?;
-            let meta = metadata.clone();
-            Object::Workload(Box::new(Workload::new(k, meta, spec).map_err(invalid)?))
+            let selector = workload_selector(k, &spec).map_err(invalid)?;
+            Object::Workload(Box::new(Workload {
+                kind: k,
+                metadata,
+                spec,
+                selector,
+            }))
         }
         Shape::Pdb => {
-            let spec = spec_or_default(spec, |s| match s {
+            let spec = spec.or_default("spec", |s| match s {
                 Spec::Pdb(p) => Some(p),
                 _ => None,
             })?;
-            let meta = metadata.clone();
-            Object::PodDisruptionBudget(Box::new(
-                PodDisruptionBudget::new(&api_version, meta, spec).map_err(invalid)?,
-            ))
+            let selector = pdb_selector(&api_version, &spec).map_err(invalid)?;
+            Object::PodDisruptionBudget(Box::new(PodDisruptionBudget {
+                metadata,
+                spec,
+                selector,
+            }))
         }
         Shape::List => {
             let item_kind = kind.strip_suffix("List").unwrap_or("");
@@ -338,26 +330,14 @@ fn finish<E: de::Error>(
                         identity("", &o.metadata)
                     )));
                 }
-                let o = std::mem::replace(
-                    o.as_mut(),
-                    OtherObject {
-                        api_version: String::new(),
-                        kind: String::new(),
-                        metadata: ObjectMeta::default(),
-                        pending: None,
-                    },
-                );
+                let o = std::mem::take(o.as_mut());
                 let (spec, status) = o.pending.map(|b| *b).unwrap_or((None, None));
-                let part = |v: Option<Value>| v.map_or(Part::Absent, Part::Buffered);
                 *item = finish(
                     api_version.clone(),
                     item_kind.to_string(),
                     o.metadata,
-                    part(spec),
-                    match status {
-                        Some(v) => Part::Buffered(v),
-                        None => Part::Absent,
-                    },
+                    Part::from_buffer(spec),
+                    Part::from_buffer(status),
                     None,
                 )?;
             }
@@ -365,7 +345,7 @@ fn finish<E: de::Error>(
         }
         Shape::Other => {
             let pending = if kind.is_empty() {
-                let (a, b) = (into_value(spec), into_value_status(status));
+                let (a, b) = (spec.into_buffer(), status.into_buffer());
                 (a.is_some() || b.is_some()).then(|| Box::new((a, b)))
             } else {
                 None

@@ -724,7 +724,7 @@ pub struct Workload {
     /// `spec`.
     pub spec: WorkloadSpec,
     #[serde(skip)]
-    selector: Selector,
+    pub(crate) selector: Selector,
 }
 
 /// The selector-related part of a workload's `spec`.
@@ -829,7 +829,7 @@ pub struct PodDisruptionBudget {
     /// `spec`.
     pub spec: PdbSpec,
     #[serde(skip)]
-    selector: Selector,
+    pub(crate) selector: Selector,
 }
 
 /// `PodDisruptionBudget.spec`.
@@ -863,7 +863,7 @@ impl PodDisruptionBudget {
 }
 
 /// Compiles a workload or PDB selector with the kind's rule for `{}`.
-pub(crate) fn owner_selector(
+fn owner_selector(
     selector: Option<&LabelSelector>,
     empty_is_nothing: bool,
 ) -> Result<Selector, Error> {
@@ -874,33 +874,15 @@ pub(crate) fn owner_selector(
     Ok(s)
 }
 
-impl Workload {
-    pub(crate) fn new(
-        kind: WorkloadKind,
-        metadata: ObjectMeta,
-        spec: WorkloadSpec,
-    ) -> Result<Workload, Error> {
-        let selector = owner_selector(spec.selector.as_ref(), kind == WorkloadKind::ReplicaSet)?;
-        Ok(Workload {
-            kind,
-            metadata,
-            spec,
-            selector,
-        })
-    }
+/// [`Workload::selector`]: `{}` selects nothing for a ReplicaSet only.
+pub(crate) fn workload_selector(
+    kind: WorkloadKind,
+    spec: &WorkloadSpec,
+) -> Result<Selector, Error> {
+    owner_selector(spec.selector.as_ref(), kind == WorkloadKind::ReplicaSet)
 }
 
-impl PodDisruptionBudget {
-    pub(crate) fn new(
-        api_version: &str,
-        metadata: ObjectMeta,
-        spec: PdbSpec,
-    ) -> Result<PodDisruptionBudget, Error> {
-        let selector = owner_selector(spec.selector.as_ref(), api_version == "policy/v1beta1")?;
-        Ok(PodDisruptionBudget {
-            metadata,
-            spec,
-            selector,
-        })
-    }
+/// [`PodDisruptionBudget::selector`]: `{}` selects nothing in `policy/v1beta1` only.
+pub(crate) fn pdb_selector(api_version: &str, spec: &PdbSpec) -> Result<Selector, Error> {
+    owner_selector(spec.selector.as_ref(), api_version == "policy/v1beta1")
 }
