@@ -21,7 +21,7 @@ mod object;
 mod objects;
 #[cfg(feature = "k8s-openapi")]
 mod openapi;
-mod read;
+pub(crate) mod read;
 
 pub use generate::{GenerateOptions, generate};
 pub use label_selector::{LabelSelector, LabelSelectorRequirement};

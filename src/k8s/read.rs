@@ -176,6 +176,7 @@ impl LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.inner.source)?;
+        // `source: document D, line L, column C: object: message`, each part when known.
         let mut sep = ": ";
         if let Some(d) = self.inner.document {
             write!(f, "{sep}document {d}")?;
@@ -183,12 +184,10 @@ impl fmt::Display for LoadError {
         }
         if let Some(l) = self.inner.line {
             write!(f, "{sep}line {l}")?;
-            sep = ", ";
             if let Some(c) = self.inner.column {
                 write!(f, ", column {c}")?;
             }
         }
-        let _ = sep;
         if let Some(o) = &self.inner.object {
             write!(f, ": {o}")?;
         }
@@ -231,12 +230,24 @@ pub fn read_str(source: &str, text: &str) -> Result<Vec<Document>, LoadError> {
 /// # Errors
 ///
 /// [`LoadErrorKind::Io`] if the stream fails or is not UTF-8, otherwise as [`read_str`].
-pub fn read_reader(source: &str, mut reader: impl Read) -> Result<Vec<Document>, LoadError> {
+pub fn read_reader(source: &str, reader: impl Read) -> Result<Vec<Document>, LoadError> {
+    read_str(source, &text_of_reader(source, reader)?)
+}
+
+/// The whole stream as text; an I/O or UTF-8 failure is a [`LoadErrorKind::Io`] error.
+pub(crate) fn text_of_reader(source: &str, mut reader: impl Read) -> Result<String, LoadError> {
     let mut text = String::new();
     reader
         .read_to_string(&mut text)
         .map_err(|e| LoadError::io(source, &e))?;
-    read_str(source, &text)
+    Ok(text)
+}
+
+/// The file's name as errors show it, and its text.
+pub(crate) fn text_of_path(path: &Path) -> Result<(String, String), LoadError> {
+    let source = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError::io(&source, &e))?;
+    Ok((source, text))
 }
 
 /// Reads a file, then [`read_str`].
@@ -245,9 +256,7 @@ pub fn read_reader(source: &str, mut reader: impl Read) -> Result<Vec<Document>,
 ///
 /// [`LoadErrorKind::Io`] if the file cannot be read, otherwise as [`read_str`].
 pub fn read_path(path: impl AsRef<Path>) -> Result<Vec<Document>, LoadError> {
-    let path = path.as_ref();
-    let source = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| LoadError::io(&source, &e))?;
+    let (source, text) = text_of_path(path.as_ref())?;
     read_str(&source, &text)
 }
 
@@ -333,8 +342,7 @@ impl ReadLimits {
     }
 
     fn read_yaml(&self, source: &str, text: &str) -> Result<Vec<Document>, LoadError> {
-        let options = serde_saphyr::options! {};
-        match serde_saphyr::from_multiple_with_options::<Object>(text, options) {
+        match serde_saphyr::from_multiple::<Object>(text) {
             Ok(objects) => {
                 if objects.len() > self.max_documents {
                     return Err(self.too_many(source));

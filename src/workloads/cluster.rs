@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::error::Error;
 use crate::index::{Inventory, ObjectId};
+use crate::k8s::read::{text_of_path, text_of_reader};
 use crate::k8s::{
     Document, LoadError, LoadErrorKind, Namespace, Node, Object, Pod, PodDisruptionBudget,
     ReadLimits, Service, Workload, WorkloadKind,
@@ -115,13 +116,9 @@ impl Cluster {
     pub fn load_reader(
         &mut self,
         source: &str,
-        mut reader: impl Read,
+        reader: impl Read,
     ) -> Result<LoadSummary, LoadError> {
-        let mut text = String::new();
-        reader
-            .read_to_string(&mut text)
-            .map_err(|e| LoadError::io(source, &e))?;
-        self.load_str(source, &text)
+        self.load_str(source, &text_of_reader(source, reader)?)
     }
 
     /// Reads a file and loads it as [`load_str`](Cluster::load_str) does.
@@ -131,9 +128,7 @@ impl Cluster {
     /// [`LoadErrorKind::Io`] if the file cannot be read, otherwise as
     /// [`load_str`](Cluster::load_str).
     pub fn load_path(&mut self, path: impl AsRef<Path>) -> Result<LoadSummary, LoadError> {
-        let path = path.as_ref();
-        let source = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| LoadError::io(&source, &e))?;
+        let (source, text) = text_of_path(path.as_ref())?;
         self.load_str(&source, &text)
     }
 
