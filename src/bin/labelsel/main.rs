@@ -268,47 +268,31 @@ fn get(args: &GetArgs) -> Result<Out, Failure> {
             .map_err(|e| Failure(format!("error: invalid namespace {ns:?}: {}", e.message())))?;
     }
     let mut out = Out::default();
-    let (view, ids): (&View, Vec<ObjectId>) = match args.resource {
-        Resource::Pods => {
-            let set = match namespace {
-                Some(ns) => cluster.pods().select_in(ns, &sel),
-                None => cluster.pods().select(&sel),
-            };
-            (cluster.pods(), sorted(cluster.pods(), set.iter()))
-        }
-        Resource::Nodes => {
-            let set = cluster.nodes().select(&sel);
-            (cluster.nodes(), sorted(cluster.nodes(), set.iter()))
-        }
+    let (view, kind) = match args.resource {
+        Resource::Pods => (cluster.pods(), "pod"),
+        Resource::Nodes => (cluster.nodes(), "node"),
     };
-    if ids.is_empty() {
+    let set = match (args.resource, namespace) {
+        (Resource::Pods, Some(ns)) => view.select_in(ns, &sel),
+        _ => view.select(&sel),
+    };
+    let ids = sorted(view, set.iter());
+    let pods = args.resource == Resource::Pods;
+    // kubectl prints an empty List for -o json|yaml, and the message otherwise.
+    if ids.is_empty() && !matches!(args.output, Some(Output::Json | Output::Yaml)) {
         out.stderr = match (args.resource, namespace) {
             (Resource::Pods, Some(ns)) => format!("No resources found in {ns} namespace."),
             _ => "No resources found".to_string(),
         };
-        if matches!(args.output, Some(Output::Json | Output::Yaml)) {
-            out.stdout = table::list(args.resource == Resource::Pods, &cluster, &[], args.output)?;
-            out.stderr.clear();
-        }
         return Ok(out);
     }
-    let _ = view;
     out.stdout = match args.output {
         Some(Output::Name) => ids
             .iter()
-            .map(|&id| match args.resource {
-                Resource::Pods => {
-                    format!("pod/{}\n", cluster.pods().get(id).map_or("", |o| o.name()))
-                }
-                Resource::Nodes => format!(
-                    "node/{}\n",
-                    cluster.nodes().get(id).map_or("", |o| o.name())
-                ),
-            })
+            .filter_map(|&id| view.get(id))
+            .map(|o| format!("{kind}/{}\n", o.name()))
             .collect(),
-        Some(Output::Json | Output::Yaml) => {
-            table::list(args.resource == Resource::Pods, &cluster, &ids, args.output)?
-        }
+        Some(Output::Json | Output::Yaml) => table::list(pods, &cluster, &ids, args.output)?,
         _ => {
             let opts = table::Options {
                 all_namespaces: namespace.is_none(),
@@ -378,11 +362,9 @@ fn explain(args: &ExplainArgs) -> Result<Out, Failure> {
     } else {
         format!("{ns}/{name}")
     };
-    let id = view
-        .id(ns, name)
-        .ok_or_else(|| Failure(format!("error: {kind} {shown:?} not found")))?;
     let why = view
-        .explain(id, &sel)
+        .id(ns, name)
+        .and_then(|id| view.explain(id, &sel))
         .ok_or_else(|| Failure(format!("error: {kind} {shown:?} not found")))?;
     let mut rows = vec![vec![
         "REQUIREMENT".to_string(),
