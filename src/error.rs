@@ -4,7 +4,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use crate::selector::Operator;
+use crate::vocab::Operator;
 
 /// Why a selector string, a label key or value, or a structured selector was rejected.
 ///
@@ -113,6 +113,15 @@ impl Error {
         s
     }
 
+    /// Whether the span points into an input (and `Display` draws carets under it).
+    fn has_position(&self) -> bool {
+        !self.input.is_empty()
+            && !matches!(
+                self.kind,
+                ErrorKind::NoSuchObject | ErrorKind::CapacityExceeded { .. }
+            )
+    }
+
     fn found(&self) -> String {
         if self.span.start >= self.input.len() {
             "end of input".to_string()
@@ -128,6 +137,14 @@ impl fmt::Display for Error {
             write!(f, "{path}: ")?;
         }
         f.write_str(&self.message())?;
+        if !self.has_position() {
+            // Nothing to point into (a capacity error), or the input is a value rather than a
+            // text with a fault inside it (an unknown id): name it, draw nothing.
+            if !self.input.is_empty() {
+                write!(f, ": '{}'", self.input.escape_debug())?;
+            }
+            return Ok(());
+        }
         if self.path.is_none() {
             write!(f, " at byte {}", self.span.start)?;
         }

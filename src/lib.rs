@@ -150,6 +150,7 @@ pub mod query;
 pub mod reverse;
 pub mod selector;
 pub mod syntax;
+mod vocab;
 pub mod workloads;
 
 pub use error::{Error, ErrorKind, Expected};

@@ -374,13 +374,13 @@ fn errors_name_the_place_and_leave_the_index_unchanged() {
     check(
         inv.relabel(ObjectId::new(9), &[], true).unwrap_err(),
         "NoSuchObject",
-        "no live object has this id at byte 0\n  9\n  ^",
+        "no live object has this id: '9'",
     );
     check(
         inv.set_labels(ObjectId::new(9), &LabelSet::new())
             .unwrap_err(),
         "NoSuchObject",
-        "no live object has this id at byte 0\n  9\n  ^",
+        "no live object has this id: '9'",
     );
     let err = inv
         .relabel(id, &LabelEdit::parse_all(["x=1", "app=db"]).unwrap(), false)

@@ -13,7 +13,7 @@
 
 use smallvec::SmallVec;
 
-use crate::selector::Operator;
+use crate::vocab::Operator;
 
 /// Bits of a predicate's first word that hold the key id.
 pub(super) const KEY_BITS: u32 = 28;

@@ -9,14 +9,14 @@ mod display;
 mod eval;
 mod fingerprint;
 mod labels;
-mod operator;
+
 mod parse;
 mod requirement;
 pub(crate) mod serde;
 mod validate;
 
+pub use crate::vocab::Operator;
 pub use labels::{LabelEdit, LabelSet, Labels};
-pub use operator::Operator;
 pub use requirement::Requirement;
 pub use validate::{
     MAX_NAME_LEN, MAX_PREFIX_LEN, validate_label_key, validate_label_value, validate_namespace,

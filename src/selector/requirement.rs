@@ -5,9 +5,9 @@ use std::ops::Range;
 use smallvec::SmallVec;
 
 use super::fingerprint;
-use super::operator::Operator;
 use super::validate::{Fault, key_fault, value_fault};
 use crate::error::{Error, ErrorKind};
+use crate::vocab::Operator;
 
 /// One condition on one label key, built only through [`Requirement::new`] so that it is always
 /// valid: the key and values pass Kubernetes validation, the value count suits the operator, and

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use smallvec::SmallVec;
 
-use crate::selector::Operator;
+use crate::vocab::Operator;
 
 /// A parsed, not yet validated selector string: requirements in source order, each with the byte
 /// spans of its parts.

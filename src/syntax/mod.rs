@@ -11,10 +11,10 @@
 //! ```
 
 mod ast;
-mod limits;
+
 mod parse;
 
+pub use crate::vocab::Limits;
 pub use ast::{Ast, AstRequirement, AstValue};
-pub use limits::Limits;
 pub use parse::parse;
 pub(crate) use parse::parse_partial;

@@ -15,9 +15,9 @@ use nom::{IResult, Parser};
 use smallvec::SmallVec;
 
 use super::ast::{Ast, AstRequirement, AstValue};
-use super::limits::Limits;
 use crate::error::{Error, ErrorKind, Expected};
-use crate::selector::Operator;
+use crate::vocab::Limits;
+use crate::vocab::Operator;
 
 /// The kind of one lexical token; an identifier's text is read from the input by its span.
 ///
