@@ -6,7 +6,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use label_selector::Cluster;
-use label_selector::k8s::{GenerateOptions, generate, read_str};
+use label_selector::generate::{GenerateOptions, generate};
+use label_selector::load::read_str;
 use serde::Deserialize;
 
 /// `kubectl get pods -A -o json`: a `List` of full Pod objects, indented by 4 as kubectl does.

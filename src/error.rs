@@ -1,10 +1,16 @@
 //! The crate's one error type: a kind, the byte span of the fault, the input it was found in,
 //! and, for structured input, the field path.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::ops::Range;
 
 use crate::vocab::Operator;
+
+thread_local! {
+    /// See [`Error::into_serde`].
+    static SERDE_CAUSE: RefCell<Option<Error>> = const { RefCell::new(None) };
+}
 
 /// Why a selector string, a label key or value, or a structured selector was rejected.
 ///
@@ -65,6 +71,21 @@ impl Error {
         self
     }
 
+    /// Turns this error into a serde error that reads `context: message`, and keeps the typed
+    /// error on this thread so that the reader running the deserializer can attach it as the
+    /// cause of its own error ([`take_serde_cause`](Error::take_serde_cause)).
+    pub(crate) fn into_serde<E: serde::de::Error>(self, context: &str) -> E {
+        let e = E::custom(format_args!("{context}: {}", self.one_line()));
+        SERDE_CAUSE.with(|c| *c.borrow_mut() = Some(self));
+        e
+    }
+
+    /// The typed error behind the last [`into_serde`](Error::into_serde) on this thread, if any;
+    /// clears it.
+    pub(crate) fn take_serde_cause() -> Option<Error> {
+        SERDE_CAUSE.with(|c| c.borrow_mut().take())
+    }
+
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
@@ -118,7 +139,9 @@ impl Error {
         !self.input.is_empty()
             && !matches!(
                 self.kind,
-                ErrorKind::NoSuchObject | ErrorKind::CapacityExceeded { .. }
+                ErrorKind::NoSuchObject
+                    | ErrorKind::CapacityExceeded { .. }
+                    | ErrorKind::NotAnObject
             )
     }
 
@@ -292,6 +315,8 @@ pub enum ErrorKind {
     NameInvalid,
     /// No live object has this id (never issued, or deleted). The input is the id.
     NoSuchObject,
+    /// A store was given a `List` where it takes one object (a watch event, an upsert).
+    NotAnObject,
     /// An [`Inventory`](crate::Inventory) or [`SelectorIndex`](crate::SelectorIndex) holds as
     /// many objects, selectors or distinct strings as its ids can name.
     CapacityExceeded {
@@ -453,6 +478,9 @@ impl fmt::Display for ErrorKind {
                 "object name must be 1 to 253 bytes, not '.' or '..', without '/', '%' or control characters",
             ),
             ErrorKind::NoSuchObject => f.write_str("no live object has this id"),
+            ErrorKind::NotAnObject => {
+                f.write_str("expected one object, found a List (load lists as documents)")
+            }
             ErrorKind::CapacityExceeded { what } => {
                 write!(f, "the index cannot hold more {what}")
             }

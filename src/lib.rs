@@ -120,9 +120,9 @@
 //!
 //! # Kubernetes objects
 //!
-//! [`k8s::read_str`] reads kubectl's JSON and YAML (one object, `List`s, streams) into
+//! [`load::read_str`] reads kubectl's JSON and YAML (one object, `List`s, streams) into
 //! [`k8s::Object`]s; a [`Cluster`] sorts them into a pod and a node [`Inventory`] plus
-//! namespaces, Services, workloads and PDBs. Errors ([`k8s::LoadError`]) name the file, the
+//! namespaces, Services, workloads and PDBs. Errors ([`load::LoadError`]) name the file, the
 //! document, the line and column, and the object.
 //!
 //! ```
@@ -134,7 +134,7 @@
 //!    "status": {"phase": "Running"}}]}"#)?;
 //! let web: Selector = "app=web".parse().unwrap();
 //! assert_eq!(cluster.pods().count_in("shop", &web), 1);
-//! # Ok::<(), label_selector::k8s::LoadError>(())
+//! # Ok::<(), label_selector::load::LoadError>(())
 //! ```
 //!
 //! # Features
@@ -143,16 +143,19 @@
 //! - `k8s-openapi`: conversions from k8s-openapi 0.29 types. It enables no Kubernetes version
 //!   of k8s-openapi; the application picks one.
 
+pub mod cluster;
 mod error;
+pub mod generate;
 pub mod index;
 pub mod k8s;
+pub mod load;
 pub mod query;
 pub mod reverse;
 pub mod selector;
 pub mod syntax;
 mod vocab;
-pub mod workloads;
 
+pub use cluster::{Cluster, ClusterSnapshot, LoadSummary, NodeId, PodId};
 pub use error::{Error, ErrorKind, Expected};
 pub use index::{Inventory, ObjectId, ObjectRef, ObjectSet, Reader, Snapshot, Stats, View};
 pub use k8s::{
@@ -166,4 +169,3 @@ pub use selector::{
     validate_label_value, validate_namespace,
 };
 pub use syntax::Limits;
-pub use workloads::{Cluster, LoadSummary};

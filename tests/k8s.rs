@@ -1,10 +1,9 @@
 //! Real Kubernetes objects: kubectl JSON and YAML in, a `Cluster` out, and errors that name the
 //! file, document, line, column and object.
 
-use label_selector::k8s::{
-    GenerateOptions, IntOrPercent, LoadErrorKind, Object, WorkloadKind, generate, read_path,
-    read_str,
-};
+use label_selector::generate::{GenerateOptions, generate};
+use label_selector::k8s::{IntOrPercent, Object, WorkloadKind};
+use label_selector::load::{LoadErrorKind, read_path, read_str};
 use label_selector::{Cluster, Selector};
 
 /// `tests/data/k8s/NAME`.
@@ -26,7 +25,10 @@ fn names(c: &Cluster, sel: &str, ns: Option<&str>) -> Vec<String> {
         Some(ns) => c.pods().select_in(ns, &sel),
         None => c.pods().select(&sel),
     };
-    let mut v: Vec<String> = set.iter().map(|id| c.pod(id).unwrap().key()).collect();
+    let mut v: Vec<String> = set
+        .iter()
+        .map(|id| c.pod_by_object_id(id).unwrap().to_object().key())
+        .collect();
     v.sort();
     v
 }
@@ -48,7 +50,7 @@ fn json_and_yaml_of_the_same_cluster_agree() {
     let pod_set = |c: &Cluster| {
         c.pods()
             .iter()
-            .map(|p| c.pod(p.id()).unwrap().clone())
+            .map(|p| c.pod_by_object_id(p.id()).unwrap().to_object())
             .collect::<Vec<_>>()
     };
     assert_eq!(pod_set(&json), pod_set(&yaml));
@@ -64,7 +66,15 @@ fn the_index_agrees_with_the_objects_labels() {
     let scanned = c
         .pods()
         .iter()
-        .filter(|p| web.matches(&c.pod(p.id()).unwrap().metadata.labels))
+        .filter(|p| {
+            web.matches(
+                &c.pod_by_object_id(p.id())
+                    .unwrap()
+                    .to_object()
+                    .metadata
+                    .labels,
+            )
+        })
         .count();
     assert_eq!(indexed, scanned);
     assert!(indexed > 0);
@@ -90,8 +100,9 @@ fn generated_controllers_select_exactly_their_pods() {
             .pods()
             .iter()
             .filter(|p| {
-                let pod = c.pod(p.id()).unwrap();
-                pod.metadata
+                let pod = c.pod_by_object_id(p.id()).unwrap();
+                pod.get()
+                    .metadata
                     .owner_references
                     .iter()
                     .any(|o| o.uid == w.metadata.uid)
@@ -116,7 +127,7 @@ fn generated_controllers_select_exactly_their_pods() {
         );
     }
     for p in c.pods().iter() {
-        if let Some(node) = &c.pod(p.id()).unwrap().spec.node_name {
+        if let Some(node) = &c.pod_by_object_id(p.id()).unwrap().get().spec.node_name {
             assert!(c.node_named(node).is_some(), "{node}");
         }
     }
@@ -175,9 +186,16 @@ fn yaml_stream_reads_every_modelled_field() {
     assert_eq!(tsc.node_affinity_policy.as_deref(), Some("Honor"));
     assert_eq!(tsc.node_taints_policy.as_deref(), Some("Ignore"));
     assert_eq!(pod.spec.tolerations[0].toleration_seconds, Some(300));
-    assert_eq!(pod.ready_containers(), (1, 2));
-    assert_eq!(pod.restarts(), 5);
-    assert_eq!(pod.display_status(), "CrashLoopBackOff");
+    let statuses = &pod.status.container_statuses;
+    assert_eq!((statuses.len(), pod.spec.containers.len()), (2, 2));
+    assert_eq!(statuses.iter().map(|c| c.restart_count).sum::<i32>(), 5);
+    let waiting = statuses
+        .iter()
+        .find_map(|c| c.state.as_ref()?.waiting.as_ref());
+    assert_eq!(
+        waiting.and_then(|w| w.reason.as_deref()),
+        Some("CrashLoopBackOff")
+    );
     assert!(pod.is_ready());
     assert_eq!(pod.status.pod_ip.as_deref(), Some("10.244.1.17"));
 
@@ -185,7 +203,7 @@ fn yaml_stream_reads_every_modelled_field() {
         panic!()
     };
     assert_eq!(node.spec.taints[0].value, "web");
-    assert_eq!(node.display_status(), "Ready");
+    assert!(node.is_ready());
 
     let Object::Workload(deploy) = &docs[2].object else {
         panic!()
@@ -260,8 +278,8 @@ fn typed_list_items_take_the_list_kind() {
     assert_eq!(c.pods().len(), 2);
     assert_eq!(names(&c, "app=a", Some("shop")), ["shop/a-1"]);
     let a = c.pod_named("shop", "a-1").unwrap();
-    assert_eq!(a.spec.node_name.as_deref(), Some("node-a"));
-    assert_eq!(a.display_status(), "Pending");
+    assert_eq!(a.get().spec.node_name.as_deref(), Some("node-a"));
+    assert_eq!(a.get().status.phase, "Pending");
     // A generic List item without kind is an error, not a silent drop.
     let err = read_str(
         "l.json",
@@ -381,15 +399,12 @@ fn loading_again_replaces_objects() {
     assert_eq!(c.pods().len(), 1);
     assert_eq!(names(&c, "app=b", None), ["s/p"]);
     assert!(names(&c, "app=a", None).is_empty());
-    assert_eq!(
-        c.pod_named("s", "p").unwrap().metadata.labels.get("app"),
-        Some("b")
-    );
+    assert_eq!(c.pod_named("s", "p").unwrap().label("app"), Some("b"));
 }
 
 #[test]
 fn limits_refuse_large_inputs() {
-    let limits = label_selector::k8s::ReadLimits {
+    let limits = label_selector::load::ReadLimits {
         max_documents: 1,
         ..Default::default()
     };
@@ -405,7 +420,7 @@ fn public_types_are_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Cluster>();
     check::<Object>();
-    check::<label_selector::k8s::LoadError>();
+    check::<label_selector::load::LoadError>();
 }
 
 #[cfg(feature = "k8s-openapi")]
@@ -423,7 +438,12 @@ fn k8s_openapi_objects_convert_to_the_same_models() {
                 let theirs: core::Pod = serde_json::from_value(item.clone()).unwrap();
                 let ours = label_selector::k8s::Pod::try_from(&theirs).unwrap();
                 let m = &ours.metadata;
-                assert_eq!(Some(&ours), c.pod_named(&m.namespace, &m.name));
+                assert_eq!(
+                    Some(&ours),
+                    c.pod_named(&m.namespace, &m.name)
+                        .map(|e| e.to_object())
+                        .as_ref()
+                );
                 let labels = label_selector::LabelSet::try_from(&theirs.metadata).unwrap();
                 assert_eq!(labels, m.labels);
                 if let Some(aff) = theirs.spec.as_ref().and_then(|s| s.affinity.as_ref()) {
@@ -444,11 +464,7 @@ fn k8s_openapi_objects_convert_to_the_same_models() {
                         let node = c
                             .node_named(ours.spec.node_name.as_deref().unwrap())
                             .unwrap();
-                        assert!(
-                            matcher
-                                .matches(&node.metadata.name, &node.metadata.labels)
-                                .unwrap()
-                        );
+                        assert!(matcher.matches(node.name(), &node.labels()).unwrap());
                     }
                 }
                 pods += 1;
@@ -456,7 +472,12 @@ fn k8s_openapi_objects_convert_to_the_same_models() {
             Some("Node") => {
                 let theirs: core::Node = serde_json::from_value(item.clone()).unwrap();
                 let ours = label_selector::k8s::Node::try_from(&theirs).unwrap();
-                assert_eq!(Some(&ours), c.node_named(&ours.metadata.name));
+                assert_eq!(
+                    Some(&ours),
+                    c.node_named(&ours.metadata.name)
+                        .map(|e| e.to_object())
+                        .as_ref()
+                );
                 nodes += 1;
             }
             _ => {}

@@ -460,6 +460,20 @@ impl Inventory {
         Reader::new(Arc::clone(&self.published))
     }
 
+    /// The current state, to [`restore`](Inventory::restore) if a batch of changes must be
+    /// undone. Cheap: the storage is shared copy-on-write.
+    pub(crate) fn checkpoint(&self) -> View {
+        self.view.clone()
+    }
+
+    /// Puts back a state taken by [`checkpoint`](Inventory::checkpoint), as a new version.
+    pub(crate) fn restore(&mut self, view: View) {
+        let version = self.view.version;
+        self.view = view;
+        self.view.version = version;
+        self.changed();
+    }
+
     /// Checks every internal invariant (postings equal what the objects' labels imply,
     /// interning tables consistent, numeric views exact). For tests and fuzzing.
     #[doc(hidden)]

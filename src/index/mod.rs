@@ -11,7 +11,7 @@
 //!
 //! This module does not evaluate selectors; [`query`](crate::query) does, on any [`View`].
 
-mod cow;
+pub(crate) mod cow;
 mod dict;
 mod hash;
 mod inventory;
@@ -19,6 +19,7 @@ mod set;
 mod snapshot;
 mod view;
 
+pub(crate) use cow::CowVec;
 pub(crate) use dict::Dict;
 pub use inventory::Inventory;
 pub(crate) use set::PostingRef;

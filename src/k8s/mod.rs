@@ -10,25 +10,23 @@
 //! - Objects: [`Pod`], [`Node`], [`Namespace`], [`Service`], [`Workload`] (ReplicaSet,
 //!   Deployment, StatefulSet, DaemonSet) and [`PodDisruptionBudget`], the part of each that label
 //!   logic needs; [`Object`] reads any of them, lists included, dispatching on `kind`.
-//! - Readers: [`read_str`] and [`read_path`] take kubectl's JSON (`-o json`, one object or a
-//!   `List`), JSON streams and multi-document YAML, and report a [`LoadError`] that names the
-//!   source, the document, the line and column, and the object.
+//!
+//! Reading files and streams is [`load`](crate::load)'s job; this module holds the wire models and
+//! their conversion only.
 
-mod generate;
+mod key;
 mod label_selector;
 mod node_selector;
 mod object;
 mod objects;
-#[cfg(feature = "k8s-openapi")]
-mod openapi;
-pub(crate) mod read;
-
-pub use generate::{GenerateOptions, generate};
+mod watch;
+pub use key::{Kind, ObjectKey};
 pub use label_selector::{LabelSelector, LabelSelectorRequirement};
 pub use node_selector::{
     FieldRequirement, NodeSelector, NodeSelectorMatcher, NodeSelectorRequirement, NodeSelectorTerm,
     NodeTerm,
 };
+pub(crate) use object::write_identity;
 pub use object::{Object, OtherObject};
 pub use objects::{
     Affinity, Condition, Container, ContainerState, ContainerStatus, IntOrPercent, Namespace, Node,
@@ -38,4 +36,4 @@ pub use objects::{
     Toleration, TopologySpreadConstraint, WeightedPodAffinityTerm, Workload, WorkloadKind,
     WorkloadSpec,
 };
-pub use read::{Document, LoadError, LoadErrorKind, ReadLimits, read_path, read_reader, read_str};
+pub use watch::{Status, WatchEvent};

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
+use super::key::{Kind, ObjectKey};
 use super::objects::{
     Namespace, Node, NodeSpec, NodeStatus, ObjectMeta, PdbSpec, Pod, PodDisruptionBudget, PodSpec,
     PodStatus, Service, ServiceSpec, Workload, WorkloadKind, WorkloadSpec, pdb_selector,
@@ -82,6 +83,34 @@ impl Object {
             Object::List(_) => "List",
             Object::Other(o) => &o.kind,
         }
+    }
+
+    /// The object's identity, for the modelled kinds (none for lists and other kinds).
+    pub fn key(&self) -> Option<ObjectKey> {
+        let (kind, m) = match self {
+            Object::Pod(o) => (Kind::Pod, &o.metadata),
+            Object::Node(o) => (Kind::Node, &o.metadata),
+            Object::Namespace(o) => (Kind::Namespace, &o.metadata),
+            Object::Service(o) => (Kind::Service, &o.metadata),
+            Object::Workload(o) => (Kind::from(o.kind), &o.metadata),
+            Object::PodDisruptionBudget(o) => (Kind::PodDisruptionBudget, &o.metadata),
+            Object::List(_) | Object::Other(_) => return None,
+        };
+        Some(ObjectKey::new(kind, m.namespace.as_str(), m.name.as_str()))
+    }
+
+    /// The object's metadata, mutably (none for lists).
+    pub fn metadata_mut(&mut self) -> Option<&mut ObjectMeta> {
+        Some(match self {
+            Object::Pod(o) => &mut o.metadata,
+            Object::Node(o) => &mut o.metadata,
+            Object::Namespace(o) => &mut o.metadata,
+            Object::Service(o) => &mut o.metadata,
+            Object::Workload(o) => &mut o.metadata,
+            Object::PodDisruptionBudget(o) => &mut o.metadata,
+            Object::Other(o) => &mut o.metadata,
+            Object::List(_) => return None,
+        })
     }
 
     /// The object's metadata (none for lists).
@@ -167,6 +196,8 @@ enum Part<T> {
     Buffered(Value),
 }
 
+// Lives on the stack for one object while reading; boxing would add an allocation per object.
+#[allow(clippy::large_enum_variant)]
 enum Spec {
     Pod(PodSpec),
     Node(NodeSpec),
@@ -254,11 +285,7 @@ fn finish<E: de::Error>(
         )));
     }
     let invalid = |e: crate::Error| {
-        E::custom(format_args!(
-            "{}: spec.selector: {}",
-            identity(&kind, &metadata),
-            e.one_line()
-        ))
+        e.into_serde::<E>(&format!("{}: spec.selector", identity(&kind, &metadata)))
     };
     Ok(match sh {
         Shape::Pod => Object::Pod(Box::new(Pod {

@@ -32,6 +32,9 @@ pub struct ObjectMeta {
     /// `metadata.uid`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub uid: String,
+    /// `metadata.resourceVersion`: an update that carries the stored version is a no-op.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub resource_version: String,
     /// `metadata.labels`, validated.
     #[serde(default, skip_serializing_if = "LabelSet::is_empty")]
     pub labels: LabelSet,
@@ -49,24 +52,21 @@ pub struct ObjectMeta {
 fn object_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let name = Option::<String>::deserialize(d)?.unwrap_or_default();
     if !name.is_empty() {
-        crate::selector::check_name(&name)
-            .map_err(|e| de::Error::custom(format_args!("metadata.name: {}", e.one_line())))?;
+        crate::selector::check_name(&name).map_err(|e| e.into_serde("metadata.name"))?;
     }
     Ok(name)
 }
 
 fn namespace_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let ns = Option::<String>::deserialize(d)?.unwrap_or_default();
-    crate::selector::check_namespace(&ns)
-        .map_err(|e| de::Error::custom(format_args!("metadata.namespace: {}", e.one_line())))?;
+    crate::selector::check_namespace(&ns).map_err(|e| e.into_serde("metadata.namespace"))?;
     Ok(ns)
 }
 
 /// A workload or PDB selector that must compile, so that the error has the selector's position.
 fn checked_selector<'de, D: Deserializer<'de>>(d: D) -> Result<Option<LabelSelector>, D::Error> {
     let ls = Option::<LabelSelector>::deserialize(d)?;
-    Selector::from_label_selector(ls.as_ref())
-        .map_err(|e| de::Error::custom(format_args!("spec.selector: {}", e.one_line())))?;
+    Selector::from_label_selector(ls.as_ref()).map_err(|e| e.into_serde("spec.selector"))?;
     Ok(ls)
 }
 
@@ -107,8 +107,7 @@ pub struct OwnerReference {
 /// let pod: Pod = serde_json::from_str(json).unwrap();
 /// assert_eq!(pod.metadata.labels.get("app"), Some("web"));
 /// assert!(pod.is_ready());
-/// assert_eq!(pod.ready_containers(), (1, 1));
-/// assert_eq!(pod.display_status(), "Running");
+/// assert_eq!(pod.status.container_statuses[0].restart_count, 2);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -409,70 +408,6 @@ impl Pod {
     pub fn is_terminating(&self) -> bool {
         self.metadata.deletion_timestamp.is_some()
     }
-
-    /// kubectl's READY column: (ready containers, containers in the spec).
-    pub fn ready_containers(&self) -> (usize, usize) {
-        let ready = self
-            .status
-            .container_statuses
-            .iter()
-            .filter(|c| c.ready)
-            .count();
-        (ready, self.spec.containers.len())
-    }
-
-    /// kubectl's RESTARTS column: the sum of the containers' restart counts.
-    pub fn restarts(&self) -> i64 {
-        self.status
-            .container_statuses
-            .iter()
-            .map(|c| i64::from(c.restart_count))
-            .sum()
-    }
-
-    /// kubectl's STATUS column: the status reason or phase, overridden by a waiting or
-    /// terminated container's reason, `Terminating` once deletion started (`Unknown` for a pod
-    /// on a lost node).
-    pub fn display_status(&self) -> String {
-        let mut reason = self
-            .status
-            .reason
-            .clone()
-            .unwrap_or_else(|| self.status.phase.clone());
-        let mut running = false;
-        for c in self.status.container_statuses.iter().rev() {
-            let Some(state) = &c.state else { continue };
-            if let Some(r) = state.waiting.as_ref().and_then(|w| w.reason.as_ref()) {
-                reason = r.clone();
-            } else if let Some(t) = &state.terminated {
-                reason = match (&t.reason, t.signal, t.exit_code) {
-                    (Some(r), _, _) => r.clone(),
-                    (None, Some(s), _) if s != 0 => format!("Signal:{s}"),
-                    (None, _, code) => format!("ExitCode:{}", code.unwrap_or(0)),
-                };
-            } else if c.ready && state.running.is_some() {
-                running = true;
-            }
-        }
-        if reason == "Completed" && running {
-            reason = if self.is_ready() {
-                "Running".into()
-            } else {
-                "NotReady".into()
-            };
-        }
-        if self.is_terminating() {
-            reason = if self.status.reason.as_deref() == Some("NodeLost") {
-                "Unknown".into()
-            } else {
-                "Terminating".into()
-            };
-        }
-        if reason.is_empty() {
-            reason = "Unknown".into();
-        }
-        reason
-    }
 }
 
 fn condition_true(conditions: &[Condition], type_: &str) -> bool {
@@ -501,8 +436,8 @@ fn condition_true(conditions: &[Condition], type_: &str) -> bool {
 ///   conditions: [{type: Ready, status: 'True'}]
 /// ";
 /// let node: Node = serde_saphyr::from_str(yaml).unwrap();
-/// assert_eq!(node.display_status(), "Ready,SchedulingDisabled");
-/// assert_eq!(node.roles(), "control-plane");
+/// assert!(node.is_ready() && node.spec.unschedulable);
+/// assert_eq!(node.spec.taints[0].effect, "NoSchedule");
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -583,50 +518,6 @@ impl Node {
     /// Whether the `Ready` condition is `True`.
     pub fn is_ready(&self) -> bool {
         condition_true(&self.status.conditions, "Ready")
-    }
-
-    /// kubectl's STATUS column: `Ready`, `NotReady` or `Unknown`, plus `,SchedulingDisabled`
-    /// when cordoned.
-    pub fn display_status(&self) -> String {
-        let ready = self.status.conditions.iter().find(|c| c.type_ == "Ready");
-        let mut s = match ready.map(|c| c.status.as_str()) {
-            Some("True") => "Ready".to_string(),
-            Some(_) => "NotReady".to_string(),
-            None => "Unknown".to_string(),
-        };
-        if self.spec.unschedulable {
-            s.push_str(",SchedulingDisabled");
-        }
-        s
-    }
-
-    /// kubectl's ROLES column: the `X` of every `node-role.kubernetes.io/X` label and the value
-    /// of `kubernetes.io/role`, sorted and joined by `,`, or `<none>`.
-    pub fn roles(&self) -> String {
-        let mut roles = std::collections::BTreeSet::new();
-        for (k, v) in self.metadata.labels.iter() {
-            if let Some(role) = k.strip_prefix("node-role.kubernetes.io/") {
-                if !role.is_empty() {
-                    roles.insert(role);
-                }
-            } else if k == "kubernetes.io/role" && !v.is_empty() {
-                roles.insert(v);
-            }
-        }
-        if roles.is_empty() {
-            "<none>".into()
-        } else {
-            roles.into_iter().collect::<Vec<_>>().join(",")
-        }
-    }
-
-    /// The first address of the given type (`InternalIP`, `ExternalIP`).
-    pub fn address(&self, type_: &str) -> Option<&str> {
-        self.status
-            .addresses
-            .iter()
-            .find(|a| a.type_ == type_)
-            .map(|a| a.address.as_str())
     }
 }
 

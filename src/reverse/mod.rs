@@ -69,6 +69,7 @@ use slab::Slab;
 /// assert!(Scope::All.contains("anything"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Scope {
     /// Objects of every namespace, and cluster-scoped objects (namespace `""`).
     All,

@@ -118,7 +118,7 @@ impl<'de> Visitor<'de> for LabelSetVisitor {
         let mut set = LabelSet::new();
         while let Some((k, v)) = map.next_entry::<Text<'de>, Text<'de>>()? {
             set.insert(&k.0, &v.0)
-                .map_err(|e| de::Error::custom(format_args!("invalid label: {}", e.one_line())))?;
+                .map_err(|e| e.into_serde("invalid label"))?;
         }
         Ok(set)
     }

@@ -7,13 +7,15 @@
 //! labelsel generate --pods 300 --nodes 12 --seed 1 > cluster.json
 //! ```
 
+mod columns;
 mod table;
 
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use label_selector::k8s::{GenerateOptions, LoadError, generate};
+use label_selector::generate::{GenerateOptions, generate};
+use label_selector::load::LoadError;
 use label_selector::{Cluster, ObjectId, Selector, View, validate_namespace};
 
 /// The sample cluster that `get` and `explain` read when no `-f` is given.
@@ -78,7 +80,8 @@ struct GetArgs {
     /// Selector (label query) to filter on, as kubectl's -l.
     #[arg(short = 'l', long = "selector")]
     selector: Option<String>,
-    /// The namespace to list pods in ("default" when neither -n nor -A is given).
+    /// The namespace to list pods in ("default" when neither -n nor -A is given); also the
+    /// namespace of objects in the files that have none.
     #[arg(short = 'n', long = "namespace", conflicts_with = "all_namespaces")]
     namespace: Option<String>,
     /// List pods in every namespace.
@@ -185,11 +188,20 @@ fn selector(text: Option<&str>) -> Result<Selector, Failure> {
 }
 
 /// Reads the inputs into a cluster, with a progress bar on a terminal for large inputs.
-fn load(source: &Source) -> Result<Cluster, Failure> {
+/// Namespaced objects without a namespace go to `namespace` (`default` when not given), as
+/// `kubectl apply -f` puts them. Watch streams are replayed to their final state; their
+/// `ERROR` events and deletes of unknown objects become warnings.
+fn load(source: &Source, namespace: Option<&str>) -> Result<(Cluster, Vec<String>), Failure> {
     let mut cluster = Cluster::new();
+    if let Some(ns) = namespace {
+        cluster
+            .set_default_namespace(ns)
+            .map_err(|e| Failure(format!("error: invalid namespace {ns:?}: {}", e.message())))?;
+    }
+    let mut warnings = Vec::new();
     if source.files.is_empty() {
         cluster.load_str(SAMPLE_NAME, SAMPLE)?;
-        return Ok(cluster);
+        return Ok((cluster, warnings));
     }
     for file in &source.files {
         let (name, text) = if file == "-" {
@@ -206,9 +218,19 @@ fn load(source: &Source) -> Result<Cluster, Failure> {
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
-        result?;
+        let summary = result?;
+        for (index, status) in &summary.watch_errors {
+            warnings.push(format!(
+                "warning: {name}: event {index}: watch error: {status}"
+            ));
+        }
+        for key in &summary.unknown_deletes {
+            warnings.push(format!(
+                "warning: {name}: delete of {key}, which was not there"
+            ));
+        }
     }
-    Ok(cluster)
+    Ok((cluster, warnings))
 }
 
 /// Inputs from this size on get a progress bar (on a terminal only).
@@ -257,7 +279,6 @@ fn spinner(len: usize, name: &str) -> Option<indicatif::ProgressBar> {
 
 fn get(args: &GetArgs) -> Result<Out, Failure> {
     let sel = selector(args.selector.as_deref())?;
-    let cluster = load(&args.source)?;
     let namespace = match (&args.namespace, args.all_namespaces) {
         (_, true) => None,
         (Some(ns), false) => Some(ns.as_str()),
@@ -267,7 +288,11 @@ fn get(args: &GetArgs) -> Result<Out, Failure> {
         validate_namespace(ns)
             .map_err(|e| Failure(format!("error: invalid namespace {ns:?}: {}", e.message())))?;
     }
-    let mut out = Out::default();
+    let (cluster, warnings) = load(&args.source, args.namespace.as_deref())?;
+    let mut out = Out {
+        stdout: String::new(),
+        stderr: warnings.join("\n"),
+    };
     let (view, kind) = match args.resource {
         Resource::Pods => (cluster.pods(), "pod"),
         Resource::Nodes => (cluster.nodes(), "node"),
@@ -280,10 +305,14 @@ fn get(args: &GetArgs) -> Result<Out, Failure> {
     let pods = args.resource == Resource::Pods;
     // kubectl prints an empty List for -o json|yaml, and the message otherwise.
     if ids.is_empty() && !matches!(args.output, Some(Output::Json | Output::Yaml)) {
-        out.stderr = match (args.resource, namespace) {
+        let message = match (args.resource, namespace) {
             (Resource::Pods, Some(ns)) => format!("No resources found in {ns} namespace."),
             _ => "No resources found".to_string(),
         };
+        if !out.stderr.is_empty() {
+            out.stderr.push('\n');
+        }
+        out.stderr.push_str(&message);
         return Ok(out);
     }
     out.stdout = match args.output {
@@ -343,7 +372,7 @@ fn explain(args: &ExplainArgs) -> Result<Out, Failure> {
         _ => return Err(Failure("error: expected [pods|nodes] NAME".into())),
     };
     let sel = selector(Some(&args.selector))?;
-    let cluster = load(&args.source)?;
+    let (cluster, warnings) = load(&args.source, args.namespace.as_deref())?;
     let (view, ns, name, kind) = match resource {
         Resource::Pods => {
             let (ns, name) = match target.split_once('/') {
@@ -403,7 +432,7 @@ fn explain(args: &ExplainArgs) -> Result<Out, Failure> {
     stdout.push_str(&format!("{kind} {shown} {verdict} by '{sel}'{note}\n"));
     Ok(Out {
         stdout,
-        stderr: String::new(),
+        stderr: warnings.join("\n"),
     })
 }
 

@@ -7,7 +7,7 @@ use label_selector::{Cluster, ObjectId};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Failure, Output};
+use super::{Failure, Output, columns};
 
 pub(crate) struct Options<'a> {
     pub(crate) all_namespaces: bool,
@@ -91,8 +91,10 @@ pub(crate) fn pods(cluster: &Cluster, ids: &[ObjectId], opts: &Options<'_>) -> S
     extra_headers(&mut header, opts);
     let mut rows = vec![header];
     for &id in ids {
-        let Some(pod) = cluster.pod(id) else { continue };
-        rows.push(pod_row(pod, opts));
+        let Some(pod) = cluster.pod_by_object_id(id) else {
+            continue;
+        };
+        rows.push(pod_row(&pod.to_object(), opts));
     }
     render(&rows)
 }
@@ -103,11 +105,11 @@ fn pod_row(pod: &Pod, opts: &Options<'_>) -> Vec<String> {
     if opts.all_namespaces {
         row.push(m.namespace.clone());
     }
-    let (ready, total) = pod.ready_containers();
+    let (ready, total) = columns::ready_containers(pod);
     row.push(m.name.clone());
     row.push(format!("{ready}/{total}"));
-    row.push(pod.display_status());
-    row.push(pod.restarts().to_string());
+    row.push(columns::pod_status(pod));
+    row.push(columns::restarts(pod).to_string());
     row.push(age(m.creation_timestamp.as_deref(), opts.now));
     if opts.wide {
         let none = || "<none>".to_string();
@@ -144,10 +146,10 @@ pub(crate) fn nodes(cluster: &Cluster, ids: &[ObjectId], opts: &Options<'_>) -> 
     extra_headers(&mut header, opts);
     let mut rows = vec![header];
     for &id in ids {
-        let Some(node) = cluster.node(id) else {
+        let Some(node) = cluster.node_by_object_id(id) else {
             continue;
         };
-        rows.push(node_row(node, opts));
+        rows.push(node_row(&node.to_object(), opts));
     }
     render(&rows)
 }
@@ -156,8 +158,8 @@ fn node_row(node: &Node, opts: &Options<'_>) -> Vec<String> {
     let m = &node.metadata;
     let mut row = vec![
         m.name.clone(),
-        node.display_status(),
-        node.roles(),
+        columns::node_status(node),
+        columns::roles(node),
         age(m.creation_timestamp.as_deref(), opts.now),
         node.status
             .node_info
@@ -165,8 +167,16 @@ fn node_row(node: &Node, opts: &Options<'_>) -> Vec<String> {
             .map_or(String::new(), |i| i.kubelet_version.clone()),
     ];
     if opts.wide {
-        row.push(node.address("InternalIP").unwrap_or("<none>").to_string());
-        row.push(node.address("ExternalIP").unwrap_or("<none>").to_string());
+        row.push(
+            columns::address(node, "InternalIP")
+                .unwrap_or("<none>")
+                .to_string(),
+        );
+        row.push(
+            columns::address(node, "ExternalIP")
+                .unwrap_or("<none>")
+                .to_string(),
+        );
     }
     extra_cells(&mut row, &m.labels, opts);
     row
@@ -191,7 +201,7 @@ pub(crate) fn list(
         .iter()
         .filter_map(|&id| {
             if pods {
-                let object = cluster.pod(id)?;
+                let object = &cluster.pod_by_object_id(id)?.to_object();
                 serde_json::to_value(Typed {
                     api_version: "v1",
                     kind: "Pod",
@@ -199,7 +209,7 @@ pub(crate) fn list(
                 })
                 .ok()
             } else {
-                let object = cluster.node(id)?;
+                let object = &cluster.node_by_object_id(id)?.to_object();
                 serde_json::to_value(Typed {
                     api_version: "v1",
                     kind: "Node",

@@ -4,9 +4,9 @@
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 
-use super::read::{LoadError, LoadErrorKind};
-use super::{LabelSelector, LabelSelectorRequirement, Node, NodeSelector, Pod};
+use super::error::{LoadError, LoadErrorKind};
 use crate::error::Error;
+use crate::k8s::{LabelSelector, LabelSelectorRequirement, Node, NodeSelector, Pod};
 use crate::selector::{LabelSet, Selector};
 
 /// Field for field; no check (see [`Selector::from_label_selector`] for that).
@@ -54,7 +54,7 @@ impl From<&core::NodeSelector> for NodeSelector {
         let reqs = |v: &Option<Vec<core::NodeSelectorRequirement>>| {
             v.as_ref().map(|v| {
                 v.iter()
-                    .map(|r| super::NodeSelectorRequirement {
+                    .map(|r| crate::k8s::NodeSelectorRequirement {
                         key: r.key.clone(),
                         operator: r.operator.clone(),
                         values: r.values.clone(),
@@ -66,7 +66,7 @@ impl From<&core::NodeSelector> for NodeSelector {
             node_selector_terms: s
                 .node_selector_terms
                 .iter()
-                .map(|t| super::NodeSelectorTerm {
+                .map(|t| crate::k8s::NodeSelectorTerm {
                     match_expressions: reqs(&t.match_expressions),
                     match_fields: reqs(&t.match_fields),
                 })

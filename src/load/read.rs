@@ -6,9 +6,12 @@ use std::io::Read;
 use std::path::Path;
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::object::{Object, write_identity};
+use super::error::{LoadError, LoadErrorKind};
+use crate::error::Error;
+use crate::k8s::{Object, WatchEvent, write_identity};
 
 /// Limits for untrusted input. YAML additionally runs under serde-saphyr's default budget
 /// (anchors, aliases, nesting), and JSON under serde_json's nesting limit of 128.
@@ -16,7 +19,7 @@ use super::object::{Object, write_identity};
 /// # Examples
 ///
 /// ```
-/// use label_selector::k8s::{LoadErrorKind, ReadLimits, read_str};
+/// use label_selector::load::{LoadErrorKind, ReadLimits, read_str};
 ///
 /// let limits = ReadLimits { max_input_len: 16, ..ReadLimits::default() };
 /// let err = ReadLimits::read_str(&limits, "pods.json", r#"{"kind": "Pod", "metadata": {}}"#)
@@ -50,153 +53,6 @@ pub struct Document {
     pub object: Object,
 }
 
-/// Why an input could not be read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum LoadErrorKind {
-    /// The file or stream could not be read, or is not UTF-8.
-    Io,
-    /// Not well-formed JSON or YAML.
-    Syntax,
-    /// Well-formed, but a field has the wrong type or an invalid value (a bad label, a selector
-    /// with an unknown operator, a list item without `kind`).
-    Invalid,
-    /// Over a [`ReadLimits`] bound.
-    TooLarge,
-    /// An index ran out of ids while the objects were added.
-    Capacity,
-}
-
-/// An input that could not be read: the source, the document, the line and column, the object
-/// (`Pod shop/web-1`) when it is known, and the reason.
-///
-/// # Examples
-///
-/// ```
-/// use label_selector::k8s::{LoadErrorKind, read_str};
-///
-/// let yaml = "kind: Pod\nmetadata: {name: a}\n---\nkind: Pod\nmetadata:\n  name: b\n  labels: {app: 'a b'}\n";
-/// let err = read_str("pods.yaml", yaml).unwrap_err();
-/// assert!(matches!(err.kind(), LoadErrorKind::Invalid));
-/// assert_eq!((err.document(), err.line()), (Some(2), Some(7)));
-/// assert_eq!(err.object(), Some("Pod b"));
-/// assert!(err.to_string().starts_with("pods.yaml: document 2, line 7, column "), "{err}");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LoadError {
-    inner: Box<Inner>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Inner {
-    kind: LoadErrorKind,
-    source: String,
-    document: Option<usize>,
-    line: Option<usize>,
-    column: Option<usize>,
-    object: Option<String>,
-    message: String,
-}
-
-impl LoadError {
-    pub(crate) fn new(kind: LoadErrorKind, source: &str, message: impl Into<String>) -> LoadError {
-        LoadError {
-            inner: Box::new(Inner {
-                kind,
-                source: source.to_string(),
-                document: None,
-                line: None,
-                column: None,
-                object: None,
-                message: message.into(),
-            }),
-        }
-    }
-
-    /// An [`LoadErrorKind::Io`] error for `source`.
-    ///
-    /// ```
-    /// use label_selector::k8s::{LoadError, LoadErrorKind};
-    ///
-    /// let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
-    /// let err = LoadError::io("pods.json", &io);
-    /// assert_eq!(err.kind(), LoadErrorKind::Io);
-    /// assert_eq!(err.to_string(), "pods.json: no such file");
-    /// ```
-    pub fn io(source: &str, error: &std::io::Error) -> LoadError {
-        LoadError::new(LoadErrorKind::Io, source, error.to_string())
-    }
-
-    pub(crate) fn with_object(mut self, object: impl Into<String>) -> LoadError {
-        self.inner.object = Some(object.into());
-        self
-    }
-
-    pub(crate) fn with_document(mut self, document: usize) -> LoadError {
-        self.inner.document = Some(document);
-        self
-    }
-
-    /// What went wrong.
-    pub fn kind(&self) -> LoadErrorKind {
-        self.inner.kind
-    }
-
-    /// The file name, as given (`-` for standard input).
-    pub fn source_name(&self) -> &str {
-        &self.inner.source
-    }
-
-    /// The document, from 1.
-    pub fn document(&self) -> Option<usize> {
-        self.inner.document
-    }
-
-    /// The line, from 1.
-    pub fn line(&self) -> Option<usize> {
-        self.inner.line
-    }
-
-    /// The column, from 1.
-    pub fn column(&self) -> Option<usize> {
-        self.inner.column
-    }
-
-    /// The object at fault, as `Kind namespace/name` or `Kind name`.
-    pub fn object(&self) -> Option<&str> {
-        self.inner.object.as_deref()
-    }
-
-    /// The reason alone.
-    pub fn message(&self) -> &str {
-        &self.inner.message
-    }
-}
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.inner.source)?;
-        // `source: document D, line L, column C: object: message`, each part when known.
-        let mut sep = ": ";
-        if let Some(d) = self.inner.document {
-            write!(f, "{sep}document {d}")?;
-            sep = ", ";
-        }
-        if let Some(l) = self.inner.line {
-            write!(f, "{sep}line {l}")?;
-            if let Some(c) = self.inner.column {
-                write!(f, ", column {c}")?;
-            }
-        }
-        if let Some(o) = &self.inner.object {
-            write!(f, ": {o}")?;
-        }
-        write!(f, ": {}", self.inner.message)
-    }
-}
-
-impl std::error::Error for LoadError {}
-
 /// Reads every document of `text`, JSON or YAML (JSON when the first non-blank character is
 /// `{` or `[`). `source` names the input in errors.
 ///
@@ -213,16 +69,95 @@ impl std::error::Error for LoadError {}
 /// # Examples
 ///
 /// ```
-/// use label_selector::k8s::{Object, read_str};
+/// use label_selector::load::read_str;
 ///
 /// let docs = read_str("-", r#"{"kind": "Node", "metadata": {"name": "n1"}}
 ///                            {"kind": "Node", "metadata": {"name": "n2"}}"#)?;
 /// assert_eq!(docs.len(), 2);
 /// assert_eq!(docs[1].object.to_string(), "Node n2");
-/// # Ok::<(), label_selector::k8s::LoadError>(())
+/// # Ok::<(), label_selector::load::LoadError>(())
 /// ```
 pub fn read_str(source: &str, text: &str) -> Result<Vec<Document>, LoadError> {
     ReadLimits::default().read_str(source, text)
+}
+
+/// Reads a watch stream: what `kubectl get pods -A -w -o json --output-watch-events` prints
+/// (one `{"type": ..., "object": ...}` per event), as a JSON stream or YAML documents.
+///
+/// # Errors
+///
+/// As [`read_str`]; also an unknown event `type` or an event without `type` or `object`.
+///
+/// # Examples
+///
+/// ```
+/// use label_selector::k8s::WatchEvent;
+/// use label_selector::load::read_watch_str;
+///
+/// let events = read_watch_str("watch.json", r#"
+/// {"type":"ADDED","object":{"kind":"Pod","metadata":{"name":"a","namespace":"shop"}}}
+/// {"type":"DELETED","object":{"kind":"Pod","metadata":{"name":"a","namespace":"shop"}}}
+/// {"type":"BOOKMARK","object":{"kind":"Pod","metadata":{"resourceVersion":"42"}}}
+/// "#)?;
+/// assert_eq!(events.len(), 3);
+/// assert!(matches!(&events[2].event, WatchEvent::Bookmark { resource_version } if resource_version == "42"));
+/// # Ok::<(), label_selector::load::LoadError>(())
+/// ```
+pub fn read_watch_str(source: &str, text: &str) -> Result<Vec<EventDocument>, LoadError> {
+    ReadLimits::default().read_watch_str(source, text)
+}
+
+/// Reads objects or a watch stream, whichever `text` holds ([`is_watch_stream`]).
+///
+/// # Errors
+///
+/// As [`read_str`] or [`read_watch_str`].
+pub fn read_input(source: &str, text: &str) -> Result<Input, LoadError> {
+    ReadLimits::default().read_input(source, text)
+}
+
+/// What an input holds: objects, or watch events.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Input {
+    /// Objects: manifests, kubectl's `-o json|yaml` output.
+    Objects(Vec<Document>),
+    /// A watch stream.
+    Events(Vec<EventDocument>),
+}
+
+/// One event of a watch stream.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventDocument {
+    /// Its position in the input, from 1.
+    pub index: usize,
+    /// The event.
+    pub event: WatchEvent,
+}
+
+fn is_json(text: &str) -> bool {
+    matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['))
+}
+
+/// Whether `text` is a watch stream: its first document's first key is `type` (kubectl's
+/// `--output-watch-events` writes `type` before `object`), in JSON or YAML.
+///
+/// ```
+/// use label_selector::load::is_watch_stream;
+///
+/// assert!(is_watch_stream(r#"{"type":"ADDED","object":{}}"#));
+/// assert!(is_watch_stream("---\n# events\ntype: MODIFIED\nobject: {}\n"));
+/// assert!(!is_watch_stream(r#"{"kind":"Pod"}"#));
+/// ```
+pub fn is_watch_stream(text: &str) -> bool {
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    if let Some(rest) = t.strip_prefix('{') {
+        return rest.trim_start().starts_with("\"type\"");
+    }
+    t.lines()
+        .map(str::trim_end)
+        .find(|l| !l.is_empty() && !l.starts_with('#') && *l != "---" && !l.starts_with('%'))
+        .is_some_and(|l| l.starts_with("type:") || l.starts_with("\"type\":"))
 }
 
 /// Reads a whole stream, then [`read_str`].
@@ -267,6 +202,57 @@ impl ReadLimits {
     ///
     /// As [`read_str`], and [`LoadErrorKind::TooLarge`] over a limit.
     pub fn read_str(&self, source: &str, text: &str) -> Result<Vec<Document>, LoadError> {
+        self.check_len(source, text)?;
+        let docs = if is_json(text) {
+            self.read_json::<JsonTop>(source, text)?
+        } else {
+            self.read_yaml::<Object>(source, text)?
+                .into_iter()
+                .map(|(i, o)| (i, JsonTop(o)))
+                .collect()
+        };
+        Ok(docs
+            .into_iter()
+            .map(|(index, JsonTop(object))| Document { index, object })
+            .collect())
+    }
+
+    /// [`read_watch_str`] under these limits.
+    ///
+    /// # Errors
+    ///
+    /// As [`read_watch_str`], and [`LoadErrorKind::TooLarge`] over a limit.
+    pub fn read_watch_str(
+        &self,
+        source: &str,
+        text: &str,
+    ) -> Result<Vec<EventDocument>, LoadError> {
+        self.check_len(source, text)?;
+        let events = if is_json(text) {
+            self.read_json::<WatchEvent>(source, text)?
+        } else {
+            self.read_yaml::<WatchEvent>(source, text)?
+        };
+        Ok(events
+            .into_iter()
+            .map(|(index, event)| EventDocument { index, event })
+            .collect())
+    }
+
+    /// [`read_input`] under these limits.
+    ///
+    /// # Errors
+    ///
+    /// As [`read_str`] or [`read_watch_str`].
+    pub fn read_input(&self, source: &str, text: &str) -> Result<Input, LoadError> {
+        if is_watch_stream(text) {
+            self.read_watch_str(source, text).map(Input::Events)
+        } else {
+            self.read_str(source, text).map(Input::Objects)
+        }
+    }
+
+    fn check_len(&self, source: &str, text: &str) -> Result<(), LoadError> {
         if text.len() > self.max_input_len {
             return Err(LoadError::new(
                 LoadErrorKind::TooLarge,
@@ -278,11 +264,7 @@ impl ReadLimits {
                 ),
             ));
         }
-        let docs = match text.trim_start().as_bytes().first() {
-            Some(b'{' | b'[') => self.read_json(source, text)?,
-            _ => self.read_yaml(source, text)?,
-        };
-        Ok(docs)
+        Ok(())
     }
 
     fn too_many(&self, source: &str) -> LoadError {
@@ -293,20 +275,25 @@ impl ReadLimits {
         )
     }
 
-    fn read_json(&self, source: &str, text: &str) -> Result<Vec<Document>, LoadError> {
+    fn read_json<T: DeserializeOwned>(
+        &self,
+        source: &str,
+        text: &str,
+    ) -> Result<Vec<(usize, T)>, LoadError> {
         let mut docs = Vec::new();
-        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<JsonTop>();
+        Error::take_serde_cause();
+        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<T>();
         let mut start = 0;
         loop {
             let next = stream.next();
             let Some(next) = next else { break };
             let index = docs.len() + 1;
             match next {
-                Ok(JsonTop(object)) => {
+                Ok(value) => {
                     if index > self.max_documents {
                         return Err(self.too_many(source));
                     }
-                    docs.push(Document { index, object });
+                    docs.push((index, value));
                     start = stream.byte_offset();
                 }
                 Err(e) => {
@@ -321,7 +308,10 @@ impl ReadLimits {
                     let full = e.to_string();
                     let suffix = format!(" at line {line} column {column}");
                     let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
-                    let mut err = LoadError::new(kind, source, message).with_document(index);
+                    let cause = typed_cause(&message);
+                    let mut err = LoadError::new(kind, source, message)
+                        .with_document(index)
+                        .with_cause(cause);
                     if line > 0 {
                         err.inner.line = Some(line);
                         err.inner.column = Some(column);
@@ -341,20 +331,18 @@ impl ReadLimits {
         Ok(docs)
     }
 
-    fn read_yaml(&self, source: &str, text: &str) -> Result<Vec<Document>, LoadError> {
-        match serde_saphyr::from_multiple::<Object>(text) {
-            Ok(objects) => {
-                if objects.len() > self.max_documents {
+    fn read_yaml<T: DeserializeOwned>(
+        &self,
+        source: &str,
+        text: &str,
+    ) -> Result<Vec<(usize, T)>, LoadError> {
+        Error::take_serde_cause();
+        match serde_saphyr::from_multiple::<T>(text) {
+            Ok(values) => {
+                if values.len() > self.max_documents {
                     return Err(self.too_many(source));
                 }
-                Ok(objects
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, object)| Document {
-                        index: i + 1,
-                        object,
-                    })
-                    .collect())
+                Ok((1..).zip(values).collect())
             }
             Err(e) => {
                 let location = e.location();
@@ -366,7 +354,8 @@ impl ReadLimits {
                     serde_saphyr::Error::Budget { .. } => LoadErrorKind::TooLarge,
                     _ => LoadErrorKind::Invalid,
                 };
-                let mut err = LoadError::new(kind, source, message);
+                let cause = typed_cause(&message);
+                let mut err = LoadError::new(kind, source, message).with_cause(cause);
                 if let Some(loc) = location.filter(|l| l.line() > 0) {
                     let line = usize::try_from(loc.line()).unwrap_or(usize::MAX);
                     err.inner.line = Some(line);
@@ -383,6 +372,12 @@ impl ReadLimits {
             }
         }
     }
+}
+
+/// The typed error behind a reader's message, if the deserializer stashed one and the message
+/// is about it (a stale stash from an error that serde recovered from is dropped).
+pub(crate) fn typed_cause(message: &str) -> Option<Error> {
+    Error::take_serde_cause().filter(|e| message.contains(&e.one_line()))
 }
 
 /// A top-level JSON value: an object, or an array of objects read as a list.
@@ -470,6 +465,10 @@ fn yaml_document_at(text: &str, line: usize) -> (usize, Option<&str>) {
 /// The object a failing document is about: the first item (lists searched depth first) that
 /// fails to read on its own, named from its raw `kind` and `metadata`.
 fn culprit(v: &Value) -> Option<String> {
+    if let (Some(_), Some(object)) = (v.get("type"), v.get("object")) {
+        // A watch event: the object it carries.
+        return culprit(object);
+    }
     if let Some(items) = v.get("items").and_then(Value::as_array) {
         for item in items {
             if let Some(c) = culprit(item) {

@@ -1,4 +1,8 @@
 //! A synthetic but consistent cluster in kubectl's output shape, for demos, tests and benches.
+//!
+//! Its own module, above the wire models: it writes kubectl's JSON (`serde_json::Value`) and
+//! imports nothing of the crate, so it adds no dependency and no weight to a build that does not
+//! call it.
 
 use serde_json::{Value, json};
 
@@ -8,7 +12,7 @@ use serde_json::{Value, json};
 ///
 /// ```
 /// use label_selector::Cluster;
-/// use label_selector::k8s::{GenerateOptions, generate};
+/// use label_selector::generate::{GenerateOptions, generate};
 ///
 /// let list = generate(&GenerateOptions { pods: 120, nodes: 6, seed: 7 });
 /// let text = serde_json::to_string(&list).unwrap();
@@ -19,13 +23,12 @@ use serde_json::{Value, json};
 /// // Every controller selects exactly the pods it owns.
 /// for w in cluster.workloads().filter(|w| w.kind.as_str() != "Deployment") {
 ///     let selected = cluster.pods().select_in(&w.metadata.namespace, w.selector());
-///     let owned = cluster.pods().iter().filter(|p| {
-///         let pod = cluster.pod(p.id()).unwrap();
-///         pod.metadata.owner_references.iter().any(|o| o.uid == w.metadata.uid)
+///     let owned = cluster.pod_entries().filter(|pod| {
+///         pod.get().metadata.owner_references.iter().any(|o| o.uid == w.metadata.uid)
 ///     });
 ///     assert_eq!(selected.len() as usize, owned.count(), "{}", w.metadata.name);
 /// }
-/// # Ok::<(), label_selector::k8s::LoadError>(())
+/// # Ok::<(), label_selector::load::LoadError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GenerateOptions {

@@ -1,0 +1,27 @@
+//! The live cluster store: events in, typed identities, pods by node, selector registries and
+//! consistent snapshots.
+//!
+//! A [`Cluster`] holds every modelled object (pods, nodes, namespaces, Services, workloads,
+//! PDBs) and keeps it current as [`WatchEvent`](crate::k8s::WatchEvent)s arrive, one at a time
+//! ([`Cluster::apply`]) or as whole inputs ([`Cluster::load_str`]). Pods, nodes and namespaces
+//! are indexed by label ([`Inventory`](crate::Inventory)); the selectors of Services, workloads
+//! and PDBs are registered in [`SelectorIndex`](crate::SelectorIndex)es, so both directions
+//! (objects of a selector, selectors of an object) are index lookups. Objects are named by
+//! [`ObjectKey`](crate::k8s::ObjectKey); pods and nodes by [`PodId`] and [`NodeId`], which the
+//! compiler keeps apart.
+//!
+//! Readers take a [`ClusterSnapshot`] ([`Cluster::snapshot`], or a [`ClusterReader`] handle on
+//! another thread): consistent, immutable and `Send + Sync`.
+
+mod event;
+mod ids;
+mod load;
+mod size;
+mod store;
+
+pub use event::{Applied, ApplyError};
+pub use ids::{NodeId, PodId};
+pub use load::LoadSummary;
+pub use store::{
+    Cluster, ClusterReader, ClusterSnapshot, Entry, NamespaceEntry, NodeEntry, PodEntry,
+};

@@ -1,0 +1,118 @@
+//! Heap bytes of stored records, for [`Cluster::memory_usage`](crate::Cluster::memory_usage).
+//!
+//! An estimate from capacities: strings and vectors count what they allocated; nested selector
+//! terms (affinity, spread constraints) count their inline size, which is what dominates them.
+
+use std::collections::BTreeMap;
+
+use crate::k8s::{
+    Condition, ContainerStatus, Node, ObjectMeta, OwnerReference, Pod, Taint, Toleration,
+};
+
+trait Heap {
+    fn heap(&self) -> usize;
+}
+
+impl Heap for String {
+    fn heap(&self) -> usize {
+        self.capacity()
+    }
+}
+
+impl<T: Heap> Heap for Option<T> {
+    fn heap(&self) -> usize {
+        self.as_ref().map_or(0, Heap::heap)
+    }
+}
+
+impl<T: Heap> Heap for Vec<T> {
+    fn heap(&self) -> usize {
+        self.capacity() * size_of::<T>() + self.iter().map(Heap::heap).sum::<usize>()
+    }
+}
+
+impl Heap for BTreeMap<String, String> {
+    fn heap(&self) -> usize {
+        // A B-tree node holds up to 11 entries; count each entry's share of a node.
+        self.iter()
+            .map(|(k, v)| size_of::<(String, String)>() + 8 + k.heap() + v.heap())
+            .sum()
+    }
+}
+
+macro_rules! heap_fields {
+    ($t:ty { $($f:ident),* }) => {
+        impl Heap for $t {
+            fn heap(&self) -> usize {
+                0 $(+ self.$f.heap())*
+            }
+        }
+    };
+}
+
+heap_fields!(OwnerReference {
+    api_version,
+    kind,
+    name,
+    uid
+});
+heap_fields!(Condition {
+    type_,
+    status,
+    reason
+});
+heap_fields!(Toleration {
+    key,
+    operator,
+    value,
+    effect
+});
+heap_fields!(Taint { key, value, effect });
+
+impl Heap for ContainerStatus {
+    fn heap(&self) -> usize {
+        self.name.heap() + self.state.as_ref().map_or(0, |_| 64)
+    }
+}
+
+/// The heap bytes of an object's metadata (labels are in the index and not counted here).
+pub(super) fn meta_heap(m: &ObjectMeta) -> usize {
+    m.name.heap()
+        + m.namespace.heap()
+        + m.uid.heap()
+        + m.resource_version.heap()
+        + m.owner_references.heap()
+        + m.creation_timestamp.heap()
+        + m.deletion_timestamp.heap()
+}
+
+pub(super) fn pod_heap(p: &Pod) -> usize {
+    let s = &p.spec;
+    let st = &p.status;
+    meta_heap(&p.metadata)
+        + s.node_name.heap()
+        + s.node_selector.heap()
+        + s.affinity.as_ref().map_or(0, size_of_val)
+        + s.topology_spread_constraints.capacity() * 160
+        + s.tolerations.heap()
+        + s.containers.capacity() * 24
+        + s.containers.iter().map(|c| c.name.heap()).sum::<usize>()
+        + s.readiness_gates.capacity() * 24
+        + st.phase.heap()
+        + st.reason.heap()
+        + st.pod_ip.heap()
+        + st.nominated_node_name.heap()
+        + st.conditions.heap()
+        + st.container_statuses.heap()
+}
+
+pub(super) fn node_heap(n: &Node) -> usize {
+    meta_heap(&n.metadata)
+        + n.spec.taints.heap()
+        + n.status.conditions.heap()
+        + n.status
+            .addresses
+            .iter()
+            .map(|a| 48 + a.type_.heap() + a.address.heap())
+            .sum::<usize>()
+}
