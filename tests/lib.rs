@@ -4,6 +4,7 @@ mod util;
 
 #[cfg(feature = "cli")]
 mod cli;
+mod cluster;
 mod index;
 mod k8s;
 mod labels;
