@@ -183,8 +183,8 @@ fn yaml_stream_reads_every_modelled_field() {
     let tsc = &pod.spec.topology_spread_constraints[0];
     assert_eq!((tsc.max_skew, tsc.min_domains), (1, Some(3)));
     assert_eq!(tsc.when_unsatisfiable, "DoNotSchedule");
-    assert_eq!(tsc.node_affinity_policy.as_deref(), Some("Honor"));
-    assert_eq!(tsc.node_taints_policy.as_deref(), Some("Ignore"));
+    assert_eq!(tsc.node_affinity_policy, Some("Honor".into()));
+    assert_eq!(tsc.node_taints_policy, Some("Ignore".into()));
     assert_eq!(pod.spec.tolerations[0].toleration_seconds, Some(300));
     let statuses = &pod.status.container_statuses;
     assert_eq!((statuses.len(), pod.spec.containers.len()), (2, 2));
@@ -498,5 +498,42 @@ fn k8s_openapi_objects_convert_to_the_same_models() {
         err.to_string()
             .starts_with("k8s-openapi: Pod: invalid label: [app]"),
         "{err}"
+    );
+}
+
+#[test]
+fn scheduling_enums_keep_unknown_values_readable() {
+    use label_selector::k8s::{
+        NodeInclusionPolicy, Pod, TaintEffect, TolerationOperator, WhenUnsatisfiable,
+    };
+    let json = r#"{"kind": "Pod", "metadata": {"name": "a"}, "spec": {
+        "tolerations": [{"key": "k", "operator": "Exists", "effect": ""},
+                        {"key": "k", "operator": "Matches", "effect": "NoScheduleSoon"}],
+        "topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "zone",
+            "whenUnsatisfiable": "Sometimes", "nodeTaintsPolicy": "Honor"}]}}"#;
+    let pod: Pod = serde_json::from_str(json).unwrap();
+    let t = &pod.spec.tolerations;
+    assert_eq!(t[0].operator, Some(TolerationOperator::Exists));
+    assert_eq!(t[0].effect, None, "an empty effect matches every effect");
+    assert_eq!(
+        t[1].operator,
+        Some(TolerationOperator::Other("Matches".into()))
+    );
+    assert_eq!(
+        t[1].effect,
+        Some(TaintEffect::Other("NoScheduleSoon".into()))
+    );
+    let c = &pod.spec.topology_spread_constraints[0];
+    assert_eq!(
+        c.when_unsatisfiable,
+        WhenUnsatisfiable::Other("Sometimes".into())
+    );
+    assert_eq!(c.node_taints_policy, Some(NodeInclusionPolicy::Honor));
+    // Unknown values print back as written.
+    let back = serde_json::to_value(&pod).unwrap();
+    assert_eq!(back["spec"]["tolerations"][1]["operator"], "Matches");
+    assert_eq!(
+        back["spec"]["topologySpreadConstraints"][0]["whenUnsatisfiable"],
+        "Sometimes"
     );
 }

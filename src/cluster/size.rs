@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use crate::k8s::{
-    Condition, ContainerStatus, Node, ObjectMeta, OwnerReference, Pod, Taint, Toleration,
+    Condition, ContainerStatus, Node, ObjectMeta, OwnerReference, Pod, Taint, TaintEffect,
+    Toleration, TolerationOperator,
 };
 
 trait Heap {
@@ -39,6 +40,21 @@ impl Heap for BTreeMap<String, String> {
             .sum()
     }
 }
+
+macro_rules! heap_enum {
+    ($($t:ident),*) => {$(
+        impl Heap for $t {
+            fn heap(&self) -> usize {
+                match self {
+                    $t::Other(s) => s.capacity(),
+                    _ => 0,
+                }
+            }
+        }
+    )*};
+}
+
+heap_enum!(TaintEffect, TolerationOperator);
 
 macro_rules! heap_fields {
     ($t:ty { $($f:ident),* }) => {

@@ -19,6 +19,7 @@ mod label_selector;
 mod node_selector;
 mod object;
 mod objects;
+mod vocab;
 mod watch;
 pub use key::{Kind, ObjectKey};
 pub use label_selector::{LabelSelector, LabelSelectorRequirement};
@@ -36,4 +37,5 @@ pub use objects::{
     Toleration, TopologySpreadConstraint, WeightedPodAffinityTerm, Workload, WorkloadKind,
     WorkloadSpec,
 };
+pub use vocab::{NodeInclusionPolicy, TaintEffect, TolerationOperator, WhenUnsatisfiable};
 pub use watch::{Status, WatchEvent};

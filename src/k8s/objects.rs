@@ -7,6 +7,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+use super::vocab::{NodeInclusionPolicy, TaintEffect, TolerationOperator, WhenUnsatisfiable};
 use super::{LabelSelector, NodeSelector, NodeSelectorTerm};
 use crate::error::Error;
 use crate::selector::{LabelSet, Selector};
@@ -47,6 +48,11 @@ pub struct ObjectMeta {
     /// `metadata.deletionTimestamp`: set when the object is terminating.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_timestamp: Option<String>,
+}
+
+/// A toleration's effect: absent, null and `""` all match every effect.
+fn optional_effect<'de, D: Deserializer<'de>>(d: D) -> Result<Option<TaintEffect>, D::Error> {
+    Ok(Option::<TaintEffect>::deserialize(d)?.filter(|e| !e.as_str().is_empty()))
 }
 
 fn object_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -268,7 +274,7 @@ pub struct TopologySpreadConstraint {
     pub topology_key: String,
     /// `whenUnsatisfiable`: `DoNotSchedule` or `ScheduleAnyway`.
     #[serde(default)]
-    pub when_unsatisfiable: String,
+    pub when_unsatisfiable: WhenUnsatisfiable,
     /// `labelSelector`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<LabelSelector>,
@@ -277,10 +283,10 @@ pub struct TopologySpreadConstraint {
     pub min_domains: Option<i32>,
     /// `nodeAffinityPolicy`: `Honor` (default) or `Ignore`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_affinity_policy: Option<String>,
+    pub node_affinity_policy: Option<NodeInclusionPolicy>,
     /// `nodeTaintsPolicy`: `Ignore` (default) or `Honor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_taints_policy: Option<String>,
+    pub node_taints_policy: Option<NodeInclusionPolicy>,
     /// `matchLabelKeys`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub match_label_keys: Vec<String>,
@@ -293,15 +299,19 @@ pub struct Toleration {
     /// `key`; empty with `Exists` tolerates every taint.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub key: String,
-    /// `operator`: `Equal` (default) or `Exists`.
+    /// `operator`: `Equal` (the default, when absent) or `Exists`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
+    pub operator: Option<TolerationOperator>,
     /// `value`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub value: String,
-    /// `effect`; empty matches every effect.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub effect: String,
+    /// `effect`; absent (or empty) matches every effect.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "optional_effect"
+    )]
+    pub effect: Option<TaintEffect>,
     /// `tolerationSeconds` (for `NoExecute`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toleration_seconds: Option<i64>,
@@ -437,7 +447,7 @@ fn condition_true(conditions: &[Condition], type_: &str) -> bool {
 /// ";
 /// let node: Node = serde_saphyr::from_str(yaml).unwrap();
 /// assert!(node.is_ready() && node.spec.unschedulable);
-/// assert_eq!(node.spec.taints[0].effect, "NoSchedule");
+/// assert_eq!(node.spec.taints[0].effect, label_selector::k8s::TaintEffect::NoSchedule);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -476,7 +486,7 @@ pub struct Taint {
     pub value: String,
     /// `effect`: `NoSchedule`, `PreferNoSchedule` or `NoExecute`.
     #[serde(default)]
-    pub effect: String,
+    pub effect: TaintEffect,
 }
 
 /// `Node.status`.
