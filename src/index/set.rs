@@ -69,10 +69,6 @@ impl ObjectSet {
         ObjectSet::default()
     }
 
-    pub(crate) fn from_bitmap(bits: RoaringBitmap) -> ObjectSet {
-        ObjectSet { bits }
-    }
-
     /// How many ids.
     pub fn len(&self) -> u64 {
         self.bits.len()
@@ -135,6 +131,11 @@ impl ObjectSet {
         ObjectSet {
             bits: sets.into_iter().map(|s| &s.bits).union(),
         }
+    }
+
+    /// Keeps the ids for which `f` holds.
+    pub(crate) fn retain(&mut self, f: impl FnMut(u32) -> bool) {
+        self.bits.retain(f);
     }
 
     /// Approximate heap bytes held.
@@ -250,9 +251,14 @@ pub(crate) enum Posting {
     Many(Arc<RoaringBitmap>),
 }
 
-/// A borrowed view of a posting for the query engine.
+/// A borrowed posting, the query engine's only handle on the index's postings: sizes,
+/// membership and set operations into an [`ObjectSet`], never the representation (so that it
+/// can change without touching `query/`).
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum PostingRef<'a> {
+pub(crate) struct PostingRef<'a>(Rep<'a>);
+
+#[derive(Clone, Copy, Debug)]
+enum Rep<'a> {
     Empty,
     One(u32),
     Many(&'a RoaringBitmap),
@@ -268,11 +274,11 @@ impl Posting {
     }
 
     pub(crate) fn as_ref(&self) -> PostingRef<'_> {
-        match self {
-            Posting::Empty => PostingRef::Empty,
-            Posting::One(x) => PostingRef::One(*x),
-            Posting::Many(b) => PostingRef::Many(b),
-        }
+        PostingRef(match self {
+            Posting::Empty => Rep::Empty,
+            Posting::One(x) => Rep::One(*x),
+            Posting::Many(b) => Rep::Many(b),
+        })
     }
 
     /// Adds `id`; returns whether it was new.
@@ -333,32 +339,100 @@ impl Posting {
     }
 }
 
-impl PostingRef<'_> {
+impl<'a> PostingRef<'a> {
+    /// The empty posting.
+    pub(crate) const EMPTY: PostingRef<'static> = PostingRef(Rep::Empty);
+
+    pub(crate) fn of_bitmap(b: &'a RoaringBitmap) -> PostingRef<'a> {
+        PostingRef(Rep::Many(b))
+    }
+
+    /// How many ids it holds.
     pub(crate) fn len(self) -> u64 {
-        match self {
-            PostingRef::Empty => 0,
-            PostingRef::One(_) => 1,
-            PostingRef::Many(b) => b.len(),
+        match self.0 {
+            Rep::Empty => 0,
+            Rep::One(_) => 1,
+            Rep::Many(b) => b.len(),
         }
     }
 
     pub(crate) fn contains(self, id: u32) -> bool {
-        match self {
-            PostingRef::Empty => false,
-            PostingRef::One(x) => x == id,
-            PostingRef::Many(b) => b.contains(id),
+        match self.0 {
+            Rep::Empty => false,
+            Rep::One(x) => x == id,
+            Rep::Many(b) => b.contains(id),
+        }
+    }
+
+    /// The ids, as an owned set.
+    pub(crate) fn to_set(self) -> ObjectSet {
+        ObjectSet {
+            bits: self.to_bitmap(),
         }
     }
 
     pub(crate) fn to_bitmap(self) -> RoaringBitmap {
-        match self {
-            PostingRef::Empty => RoaringBitmap::new(),
-            PostingRef::One(x) => {
+        match self.0 {
+            Rep::Empty => RoaringBitmap::new(),
+            Rep::One(x) => {
                 let mut b = RoaringBitmap::new();
                 b.insert(x);
                 b
             }
-            PostingRef::Many(b) => b.clone(),
+            Rep::Many(b) => b.clone(),
         }
+    }
+
+    /// `acc &= self`.
+    pub(crate) fn intersect_into(self, acc: &mut ObjectSet) {
+        match self.0 {
+            Rep::Empty => acc.bits.clear(),
+            Rep::One(x) => {
+                let hit = acc.bits.contains(x);
+                acc.bits.clear();
+                if hit {
+                    acc.bits.insert(x);
+                }
+            }
+            Rep::Many(b) => acc.bits &= b,
+        }
+    }
+
+    /// `acc -= self`.
+    pub(crate) fn subtract_from(self, acc: &mut ObjectSet) {
+        match self.0 {
+            Rep::Empty => {}
+            Rep::One(x) => {
+                acc.bits.remove(x);
+            }
+            Rep::Many(b) => acc.bits -= b,
+        }
+    }
+
+    /// `|self ∩ other|`, without building it.
+    pub(crate) fn intersection_len(self, other: PostingRef<'_>) -> u64 {
+        match (self.0, other.0) {
+            (Rep::Empty, _) | (_, Rep::Empty) => 0,
+            (Rep::One(x), o) | (o, Rep::One(x)) => u64::from(PostingRef(o).contains(x)),
+            (Rep::Many(a), Rep::Many(b)) => a.intersection_len(b),
+        }
+    }
+
+    /// The union of many postings.
+    pub(crate) fn union_all(postings: impl IntoIterator<Item = PostingRef<'a>>) -> ObjectSet {
+        let mut ones = Vec::new();
+        let mut many = Vec::new();
+        for p in postings {
+            match p.0 {
+                Rep::Empty => {}
+                Rep::One(x) => ones.push(x),
+                Rep::Many(b) => many.push(b),
+            }
+        }
+        let mut out = many.into_iter().union();
+        for x in ones {
+            out.insert(x);
+        }
+        ObjectSet { bits: out }
     }
 }

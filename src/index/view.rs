@@ -296,8 +296,17 @@ impl View {
 
     // ---- crate-level accessors for the query engine ----
 
-    pub(crate) fn live(&self) -> &RoaringBitmap {
-        &self.live
+    /// The live set, as a posting.
+    pub(crate) fn live(&self) -> PostingRef<'_> {
+        PostingRef::of_bitmap(&self.live)
+    }
+
+    pub(crate) fn key_text(&self, key: u32) -> Option<&str> {
+        self.keys.get(key).map(|(_, s)| s)
+    }
+
+    pub(crate) fn namespace_text(&self, ns: u32) -> Option<&str> {
+        self.namespaces.get(ns).map(|(_, s)| s)
     }
 
     pub(crate) fn key_id(&self, key: &str) -> Option<u32> {
@@ -315,19 +324,19 @@ impl View {
     pub(crate) fn pair_posting(&self, pair: u32) -> PostingRef<'_> {
         self.pair_postings
             .get(pair as usize)
-            .map_or(PostingRef::Empty, Posting::as_ref)
+            .map_or(PostingRef::EMPTY, Posting::as_ref)
     }
 
     pub(crate) fn key_posting(&self, key: u32) -> PostingRef<'_> {
         self.key_postings
             .get(key as usize)
-            .map_or(PostingRef::Empty, Posting::as_ref)
+            .map_or(PostingRef::EMPTY, Posting::as_ref)
     }
 
     pub(crate) fn namespace_posting(&self, ns: u32) -> PostingRef<'_> {
         self.ns_postings
             .get(ns as usize)
-            .map_or(PostingRef::Empty, Posting::as_ref)
+            .map_or(PostingRef::EMPTY, Posting::as_ref)
     }
 
     /// Pair ids of `key` whose integer value lies in `range`.

@@ -3,7 +3,6 @@
 use std::fmt;
 use std::ops::Bound;
 
-use roaring::{MultiOps, RoaringBitmap};
 use smallvec::SmallVec;
 
 use crate::index::{ObjectId, ObjectSet, PostingRef, View};
@@ -200,28 +199,14 @@ impl<'v> Plan<'v> {
             Term::Pair(p) => self.view.pair_posting(p),
             Term::Key(k) => self.view.key_posting(k),
             Term::Namespace(n) => self.view.namespace_posting(n),
-            Term::Union(_) => PostingRef::Empty,
+            Term::Union(_) => PostingRef::EMPTY,
         }
     }
 
-    fn materialize(&self, t: &Term) -> RoaringBitmap {
+    fn materialize(&self, t: &Term) -> ObjectSet {
         match t {
-            Term::Union(ps) => {
-                let mut out = ps
-                    .iter()
-                    .filter_map(|&p| match self.view.pair_posting(p) {
-                        PostingRef::Many(b) => Some(b),
-                        _ => None,
-                    })
-                    .union();
-                for &p in ps {
-                    if let PostingRef::One(x) = self.view.pair_posting(p) {
-                        out.insert(x);
-                    }
-                }
-                out
-            }
-            t => self.single(t).to_bitmap(),
+            Term::Union(ps) => PostingRef::union_all(ps.iter().map(|&p| self.view.pair_posting(p))),
+            t => self.single(t).to_set(),
         }
     }
 
@@ -232,44 +217,32 @@ impl<'v> Plan<'v> {
         }
     }
 
-    fn intersect(&self, acc: &mut RoaringBitmap, t: &Term) {
+    fn intersect(&self, acc: &mut ObjectSet, t: &Term) {
         // A small accumulator probes the input instead of building it.
         if acc.len() <= 16 || matches!(t, Term::Union(_)) && acc.len() <= 256 {
             acc.retain(|id| self.contains(t, id));
             return;
         }
-        match (t, self.single(t)) {
-            (Term::Union(_), _) => *acc &= self.materialize(t),
-            (_, PostingRef::Empty) => acc.clear(),
-            (_, PostingRef::One(x)) => {
-                let hit = acc.contains(x);
-                acc.clear();
-                if hit {
-                    acc.insert(x);
-                }
-            }
-            (_, PostingRef::Many(b)) => *acc &= b,
+        match t {
+            Term::Union(_) => *acc &= &self.materialize(t),
+            t => self.single(t).intersect_into(acc),
         }
     }
 
-    fn subtract(&self, acc: &mut RoaringBitmap, t: &Term) {
-        match (t, self.single(t)) {
-            (Term::Union(_), _) => *acc -= self.materialize(t),
-            (_, PostingRef::Empty) => {}
-            (_, PostingRef::One(x)) => {
-                acc.remove(x);
-            }
-            (_, PostingRef::Many(b)) => *acc -= b,
+    fn subtract(&self, acc: &mut ObjectSet, t: &Term) {
+        match t {
+            Term::Union(_) => *acc -= &self.materialize(t),
+            t => self.single(t).subtract_from(acc),
         }
     }
 
-    fn run(&self) -> RoaringBitmap {
+    fn run(&self) -> ObjectSet {
         if self.empty {
-            return RoaringBitmap::new();
+            return ObjectSet::new();
         }
         let mut acc = match self.include.first() {
             Some((t, _)) => self.materialize(t),
-            None => self.view.live().clone(),
+            None => self.view.live().to_set(),
         };
         for (t, _) in self.include.iter().skip(1) {
             if acc.is_empty() {
@@ -288,7 +261,7 @@ impl<'v> Plan<'v> {
 
     /// The selected objects, in id order.
     pub fn select(&self) -> ObjectSet {
-        ObjectSet::from_bitmap(self.run())
+        self.run()
     }
 
     /// How many objects are selected; common shapes (one input, or one input and one
@@ -297,23 +270,19 @@ impl<'v> Plan<'v> {
         if self.empty {
             return 0;
         }
-        let live = self.view.live();
-        let bitmap = |t: &Term| match self.single(t) {
-            PostingRef::Many(b) if !matches!(t, Term::Union(_)) => Some(b),
-            _ => None,
-        };
+        let live = self.view.live().len();
+        let plain = |t: &Term| !matches!(t, Term::Union(_));
         match (self.include.as_slice(), self.exclude.as_slice()) {
-            ([], []) => live.len(),
+            ([], []) => live,
             ([(_, est)], []) => *est,
-            ([], [t]) if !matches!(t, Term::Union(_)) => live.len() - self.single(t).len(),
-            ([(a, _)], [b]) => match (bitmap(a), bitmap(b)) {
-                (Some(a), Some(b)) => a.len() - a.intersection_len(b),
-                _ => self.run().len(),
-            },
-            ([(a, _), (b, _)], []) => match (bitmap(a), bitmap(b)) {
-                (Some(a), Some(b)) => a.intersection_len(b),
-                _ => self.run().len(),
-            },
+            ([], [t]) if plain(t) => live - self.single(t).len(),
+            ([(a, _)], [b]) if plain(a) && plain(b) => {
+                let a = self.single(a);
+                a.len() - a.intersection_len(self.single(b))
+            }
+            ([(a, _), (b, _)], []) if plain(a) && plain(b) => {
+                self.single(a).intersection_len(self.single(b))
+            }
             _ => self.run().len(),
         }
     }
@@ -334,9 +303,9 @@ impl<'v> Plan<'v> {
                 let (k, v) = pair(*p);
                 write!(f, "{k}={v}")?;
             }
-            Term::Key(k) => f.write_str(self.view.keys.get(*k).map_or("?", |(_, s)| s))?,
+            Term::Key(k) => f.write_str(self.view.key_text(*k).unwrap_or("?"))?,
             Term::Namespace(n) => {
-                let ns = self.view.namespaces.get(*n).map_or("?", |(_, s)| s);
+                let ns = self.view.namespace_text(*n).unwrap_or("?");
                 write!(f, "namespace {ns}")?;
             }
             Term::Union(ps) => {
