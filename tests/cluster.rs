@@ -607,3 +607,151 @@ proptest! {
         }
     }
 }
+
+#[cfg(feature = "k8s-openapi")]
+#[test]
+fn k8s_openapi_objects_of_every_kind_feed_the_store() {
+    use k8s_openapi::api::apps::v1 as apps;
+    use k8s_openapi::api::core::v1 as core;
+    use k8s_openapi::api::policy::v1 as policy;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+    use label_selector::cluster::WatcherEvent;
+    use label_selector::k8s::{Namespace, PodDisruptionBudget, Service, Workload, WorkloadKind};
+
+    let meta = |name: &str, labels: &[(&str, &str)]| ObjectMeta {
+        name: Some(name.into()),
+        namespace: Some("shop".into()),
+        labels: Some(
+            labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        ),
+        ..Default::default()
+    };
+    let web = || LabelSelector {
+        match_labels: Some([("app".to_string(), "web".to_string())].into()),
+        match_expressions: None,
+    };
+    let svc = core::Service {
+        metadata: meta("web", &[]),
+        spec: Some(core::ServiceSpec {
+            selector: Some([("app".to_string(), "web".to_string())].into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    assert_eq!(
+        Service::try_from(&svc).unwrap().selector().to_string(),
+        "app=web"
+    );
+    let rs = apps::ReplicaSet {
+        metadata: meta("web-1", &[]),
+        spec: apps::ReplicaSetSpec {
+            selector: LabelSelector::default(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    // `{}` selects nothing for a ReplicaSet, as the wire form reads it.
+    let w = Workload::try_from(&rs).unwrap();
+    assert_eq!(w.kind, WorkloadKind::ReplicaSet);
+    assert!(w.selector().is_nothing());
+    let sts = apps::StatefulSet {
+        metadata: meta("db", &[]),
+        spec: apps::StatefulSetSpec {
+            selector: web(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    assert_eq!(
+        Workload::try_from(&sts).unwrap().kind,
+        WorkloadKind::StatefulSet
+    );
+    let ds = apps::DaemonSet {
+        metadata: meta("agent", &[]),
+        spec: apps::DaemonSetSpec {
+            selector: web(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    assert_eq!(
+        Workload::try_from(&ds).unwrap().kind,
+        WorkloadKind::DaemonSet
+    );
+    let pdb = policy::PodDisruptionBudget {
+        metadata: meta("web", &[]),
+        spec: Some(policy::PodDisruptionBudgetSpec {
+            selector: Some(web()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    assert_eq!(
+        PodDisruptionBudget::try_from(&pdb)
+            .unwrap()
+            .selector()
+            .to_string(),
+        "app=web"
+    );
+    let ns = core::Namespace {
+        metadata: ObjectMeta {
+            name: Some("shop".into()),
+            labels: Some([("team".to_string(), "a".to_string())].into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    assert_eq!(
+        Namespace::try_from(&ns)
+            .unwrap()
+            .metadata
+            .labels
+            .get("team"),
+        Some("a")
+    );
+    // A bad label comes back with its typed cause.
+    let bad = core::Pod {
+        metadata: meta("p", &[("tier", "a b")]),
+        ..Default::default()
+    };
+    let err = label_selector::k8s::Pod::try_from(&bad).unwrap_err();
+    assert!(matches!(
+        err.cause().unwrap().kind(),
+        ErrorKind::ValueInvalid
+    ));
+
+    // Through watcher events, with a relist that drops what it no longer names.
+    let mut c = Cluster::new();
+    c.apply_watcher(WatcherEvent::Apply(svc.clone())).unwrap();
+    c.apply_watcher(WatcherEvent::Apply(pdb)).unwrap();
+    c.apply_watcher(WatcherEvent::Apply(ns)).unwrap();
+    let pod = |name: &str| core::Pod {
+        metadata: meta(name, &[("app", "web")]),
+        ..Default::default()
+    };
+    for name in ["a", "b", "c"] {
+        c.apply_watcher(WatcherEvent::Apply(pod(name))).unwrap();
+    }
+    let b = c.pod_id("shop", "b").unwrap();
+    assert_eq!(c.services_for_pod(b).len(), 1);
+    assert_eq!(c.pdbs_for_pod(b).len(), 1);
+    c.apply_watcher(WatcherEvent::Delete(pod("c"))).unwrap();
+    c.apply_watcher(WatcherEvent::<core::Pod>::Init).unwrap();
+    c.apply_watcher(WatcherEvent::InitApply(pod("b"))).unwrap();
+    let done = c
+        .apply_watcher(WatcherEvent::<core::Pod>::InitDone)
+        .unwrap();
+    assert_eq!(done, [Applied::Deleted(ObjectKey::pod("shop", "a"))]);
+    // The relist of pods leaves the Services alone.
+    assert_eq!(c.services().len(), 1);
+    assert_eq!(
+        c.keys(Kind::Pod).collect::<Vec<_>>(),
+        [ObjectKey::pod("shop", "b")]
+    );
+    let err = c.apply_watcher(WatcherEvent::Apply(bad)).unwrap_err();
+    assert_eq!(err.kind(), LoadErrorKind::Invalid);
+    c.internal_validate().unwrap();
+}

@@ -18,6 +18,8 @@ mod ids;
 mod load;
 mod size;
 mod store;
+#[cfg(feature = "k8s-openapi")]
+mod watcher;
 
 pub use event::{Applied, ApplyError};
 pub use ids::{NodeId, PodId};
@@ -25,3 +27,5 @@ pub use load::LoadSummary;
 pub use store::{
     Cluster, ClusterReader, ClusterSnapshot, Entry, NamespaceEntry, NodeEntry, PodEntry,
 };
+#[cfg(feature = "k8s-openapi")]
+pub use watcher::WatcherEvent;

@@ -102,6 +102,9 @@ pub(super) struct Config {
     pub(super) limits: ReadLimits,
     /// Where [`Cluster::reader`] handles find the last published snapshot.
     pub(super) published: Option<Arc<RwLock<Arc<ClusterSnapshot>>>>,
+    /// Watcher relists in progress (feature `k8s-openapi`).
+    #[cfg(feature = "k8s-openapi")]
+    pub(super) relists: super::watcher::Relists,
 }
 
 impl Default for Config {
@@ -110,6 +113,8 @@ impl Default for Config {
             default_namespace: "default".to_string(),
             limits: ReadLimits::default(),
             published: None,
+            #[cfg(feature = "k8s-openapi")]
+            relists: Default::default(),
         }
     }
 }
@@ -402,6 +407,32 @@ impl<I: Deref<Target = View>> Cluster<I> {
             Kind::ReplicaSet | Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet => {
                 self.t.workloads.contains_key(key)
             }
+        }
+    }
+
+    /// The keys of every stored object of `kind`, pods in id order, the other kinds sorted.
+    pub fn keys(&self, kind: Kind) -> Box<dyn Iterator<Item = ObjectKey> + '_> {
+        match kind {
+            Kind::Pod => Box::new(
+                self.pods
+                    .iter()
+                    .map(|o| ObjectKey::pod(o.namespace(), o.name())),
+            ),
+            Kind::Node => Box::new(self.nodes.iter().map(|o| ObjectKey::node(o.name()))),
+            Kind::Namespace => Box::new(
+                self.namespaces
+                    .iter()
+                    .map(|o| ObjectKey::new(Kind::Namespace, "", o.name())),
+            ),
+            Kind::Service => Box::new(self.t.services.keys().cloned()),
+            Kind::PodDisruptionBudget => Box::new(self.t.pdbs.keys().cloned()),
+            Kind::ReplicaSet | Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet => Box::new(
+                self.t
+                    .workloads
+                    .keys()
+                    .filter(move |k| k.kind() == kind)
+                    .cloned(),
+            ),
         }
     }
 

@@ -15,7 +15,7 @@ pub enum LoadErrorKind {
     /// Well-formed, but a field has the wrong type or an invalid value (a bad label, a selector
     /// with an unknown operator, a list item without `kind`).
     Invalid,
-    /// Over a [`ReadLimits`] bound.
+    /// Over a [`ReadLimits`](super::ReadLimits) bound.
     TooLarge,
     /// An index ran out of ids while the objects were added.
     Capacity,

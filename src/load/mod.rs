@@ -14,6 +14,8 @@ mod openapi;
 mod read;
 
 pub use error::{LoadError, LoadErrorKind};
+#[cfg(feature = "k8s-openapi")]
+pub use openapi::object_from_resource;
 pub use read::{
     Document, EventDocument, Input, ReadLimits, is_watch_stream, read_input, read_path,
     read_reader, read_str, read_watch_str,
