@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 /// for w in cluster.workloads().filter(|w| w.kind.as_str() != "Deployment") {
 ///     let selected = cluster.pods().select_in(&w.metadata.namespace, w.selector());
 ///     let owned = cluster.pod_entries().filter(|pod| {
-///         pod.get().metadata.owner_references.iter().any(|o| o.uid == w.metadata.uid)
+///         pod.owner_references().iter().any(|o| o.uid == w.metadata.uid)
 ///     });
 ///     assert_eq!(selected.len() as usize, owned.count(), "{}", w.metadata.name);
 /// }

@@ -101,9 +101,7 @@ fn generated_controllers_select_exactly_their_pods() {
             .iter()
             .filter(|p| {
                 let pod = c.pod_by_object_id(p.id()).unwrap();
-                pod.get()
-                    .metadata
-                    .owner_references
+                pod.owner_references()
                     .iter()
                     .any(|o| o.uid == w.metadata.uid)
             })
@@ -127,7 +125,7 @@ fn generated_controllers_select_exactly_their_pods() {
         );
     }
     for p in c.pods().iter() {
-        if let Some(node) = &c.pod_by_object_id(p.id()).unwrap().get().spec.node_name {
+        if let Some(node) = c.pod_by_object_id(p.id()).unwrap().node_name() {
             assert!(c.node_named(node).is_some(), "{node}");
         }
     }
@@ -278,8 +276,8 @@ fn typed_list_items_take_the_list_kind() {
     assert_eq!(c.pods().len(), 2);
     assert_eq!(names(&c, "app=a", Some("shop")), ["shop/a-1"]);
     let a = c.pod_named("shop", "a-1").unwrap();
-    assert_eq!(a.get().spec.node_name.as_deref(), Some("node-a"));
-    assert_eq!(a.get().status.phase, "Pending");
+    assert_eq!(a.node_name(), Some("node-a"));
+    assert_eq!(a.status().phase, "Pending");
     // A generic List item without kind is an error, not a silent drop.
     let err = read_str(
         "l.json",

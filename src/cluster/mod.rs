@@ -16,6 +16,7 @@
 mod event;
 mod ids;
 mod load;
+mod pod;
 mod size;
 mod store;
 #[cfg(feature = "k8s-openapi")]
@@ -24,8 +25,7 @@ mod watcher;
 pub use event::{Applied, ApplyError};
 pub use ids::{NodeId, PodId};
 pub use load::LoadSummary;
-pub use store::{
-    Cluster, ClusterReader, ClusterSnapshot, Entry, NamespaceEntry, NodeEntry, PodEntry,
-};
+pub use pod::PodEntry;
+pub use store::{Cluster, ClusterReader, ClusterSnapshot, Entry, NamespaceEntry, NodeEntry};
 #[cfg(feature = "k8s-openapi")]
 pub use watcher::WatcherEvent;

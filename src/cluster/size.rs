@@ -3,11 +3,15 @@
 //! An estimate from capacities: strings and vectors count what they allocated; nested selector
 //! terms (affinity, spread constraints) count their inline size, which is what dominates them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use super::pod::PodRecord;
+use crate::index::CowVec;
 
 use crate::k8s::{
-    Condition, ContainerStatus, Node, ObjectMeta, OwnerReference, Pod, Taint, TaintEffect,
-    Toleration, TolerationOperator,
+    Condition, ContainerStatus, Node, ObjectMeta, OwnerReference, PodSpec, PodStatus, Taint,
+    TaintEffect, Toleration, TolerationOperator,
 };
 
 trait Heap {
@@ -102,11 +106,41 @@ pub(super) fn meta_heap(m: &ObjectMeta) -> usize {
         + m.deletion_timestamp.heap()
 }
 
-pub(super) fn pod_heap(p: &Pod) -> usize {
-    let s = &p.spec;
-    let st = &p.status;
-    meta_heap(&p.metadata)
-        + s.node_name.heap()
+/// The pod records' bytes: each record, plus each shared spec, status and owner list once.
+pub(super) fn pod_records(records: &CowVec<Option<Arc<PodRecord>>>) -> usize {
+    let mut seen = HashSet::new();
+    let mut once = |ptr: *const u8| seen.insert(ptr as usize);
+    let mut total = records.heap_bytes();
+    for r in records.iter().flatten() {
+        total += 16 + size_of::<PodRecord>();
+        let boxed = |b: &str| if b.is_empty() { 0 } else { b.len() };
+        total += boxed(&r.uid) + boxed(&r.resource_version);
+        total += r.creation_timestamp.as_deref().map_or(0, boxed);
+        total += r.deletion_timestamp.as_deref().map_or(0, boxed);
+        total += r.pod_ip.as_deref().map_or(0, boxed);
+        if once(Arc::as_ptr(&r.spec).cast()) {
+            total += 16 + spec_heap(&r.spec);
+        }
+        if once(Arc::as_ptr(&r.status).cast()) {
+            total += 16 + status_heap(&r.status);
+        }
+        if once(Arc::as_ptr(&r.owner_references).cast()) {
+            let o = &r.owner_references;
+            total += 16
+                + o.len() * size_of::<OwnerReference>()
+                + o.iter().map(Heap::heap).sum::<usize>();
+        }
+        if let Some(n) = &r.node_name
+            && once(Arc::as_ptr(n).cast())
+        {
+            total += 16 + n.len();
+        }
+    }
+    total
+}
+
+fn spec_heap(s: &PodSpec) -> usize {
+    size_of::<PodSpec>()
         + s.node_selector.heap()
         + s.affinity.as_ref().map_or(0, size_of_val)
         + s.topology_spread_constraints.capacity() * 160
@@ -114,9 +148,12 @@ pub(super) fn pod_heap(p: &Pod) -> usize {
         + s.containers.capacity() * 24
         + s.containers.iter().map(|c| c.name.heap()).sum::<usize>()
         + s.readiness_gates.capacity() * 24
+}
+
+fn status_heap(st: &PodStatus) -> usize {
+    size_of::<PodStatus>()
         + st.phase.heap()
         + st.reason.heap()
-        + st.pod_ip.heap()
         + st.nominated_node_name.heap()
         + st.conditions.heap()
         + st.container_statuses.heap()

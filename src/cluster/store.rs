@@ -7,6 +7,7 @@ use std::sync::{Arc, RwLock};
 
 use super::event::{Applied, ApplyError};
 use super::ids::{NodeId, PodId};
+use super::pod::{PodEntry, PodRecord, Sharing};
 use crate::error::Error;
 use crate::index::{CowVec, Inventory, ObjectId, ObjectRef, ObjectSet, Snapshot, View};
 use crate::k8s::{
@@ -63,7 +64,7 @@ use crate::selector::{LabelSet, check_name, check_namespace};
 /// let web: Selector = "app=web".parse().unwrap();
 /// let id = cluster.pods().select_in("shop", &web).first().unwrap();
 /// let pod = cluster.pod_by_object_id(id).unwrap();
-/// assert_eq!(pod.get().spec.node_name.as_deref(), Some("n1"));
+/// assert_eq!(pod.node_name(), Some("n1"));
 /// assert_eq!(cluster.services_for_pod(pod.id()), [&ObjectKey::new(label_selector::k8s::Kind::Service, "shop", "web")]);
 /// assert_eq!(cluster.pods_on_node("n1").count(), 1);
 /// # Ok::<(), label_selector::load::LoadError>(())
@@ -83,7 +84,7 @@ pub type ClusterSnapshot = Cluster<Snapshot>;
 /// Everything beside the inventories; cheap to clone (shared copy-on-write).
 #[derive(Clone, Default)]
 pub(super) struct Tables {
-    pub(super) pod_records: CowVec<Option<Arc<Pod>>>,
+    pub(super) pod_records: CowVec<Option<Arc<PodRecord>>>,
     pub(super) node_records: CowVec<Option<Arc<Node>>>,
     pub(super) namespace_records: CowVec<Option<Arc<Namespace>>>,
     pub(super) services: Arc<BTreeMap<ObjectKey, Arc<Service>>>,
@@ -92,7 +93,7 @@ pub(super) struct Tables {
     pub(super) service_selectors: Arc<SelectorIndex<ObjectKey>>,
     pub(super) controller_selectors: Arc<SelectorIndex<ObjectKey>>,
     pub(super) pdb_selectors: Arc<SelectorIndex<ObjectKey>>,
-    pub(super) by_node: Arc<BTreeMap<String, Arc<ObjectSet>>>,
+    pub(super) by_node: Arc<BTreeMap<Arc<str>, Arc<ObjectSet>>>,
     pub(super) skipped: Arc<BTreeMap<String, usize>>,
 }
 
@@ -105,6 +106,19 @@ pub(super) struct Config {
     /// Watcher relists in progress (feature `k8s-openapi`).
     #[cfg(feature = "k8s-openapi")]
     pub(super) relists: super::watcher::Relists,
+    /// What new pod records share (writer only).
+    pub(super) sharing: Sharing,
+}
+
+impl Config {
+    /// What a snapshot keeps of the writer's configuration.
+    fn for_reader(&self) -> Config {
+        Config {
+            default_namespace: self.default_namespace.clone(),
+            limits: self.limits,
+            ..Config::default()
+        }
+    }
 }
 
 impl Default for Config {
@@ -115,6 +129,7 @@ impl Default for Config {
             published: None,
             #[cfg(feature = "k8s-openapi")]
             relists: Default::default(),
+            sharing: Sharing::default(),
         }
     }
 }
@@ -145,16 +160,13 @@ impl Clone for ClusterSnapshot {
             nodes: self.nodes.clone(),
             namespaces: self.namespaces.clone(),
             t: self.t.clone(),
-            config: Config {
-                published: None,
-                ..self.config.clone()
-            },
+            config: self.config.for_reader(),
         }
     }
 }
 
-/// A stored pod, node or namespace: its labels from the inventory, the rest of the object
-/// beside it.
+/// A stored node or namespace: its labels from the inventory, the rest of the object beside
+/// it. (Pods are [`PodEntry`]s.)
 ///
 /// [`get`](Entry::get) is the object as stored, with `metadata.labels` empty (the labels live
 /// once, in the index); [`labels`](Entry::labels) reads them, and
@@ -178,8 +190,6 @@ impl<T> fmt::Debug for Entry<'_, T> {
     }
 }
 
-/// A stored pod.
-pub type PodEntry<'a> = Entry<'a, Pod>;
 /// A stored node.
 pub type NodeEntry<'a> = Entry<'a, Node>;
 /// A stored namespace.
@@ -238,24 +248,7 @@ macro_rules! entry_methods {
         }
     )*};
 }
-entry_methods!(Pod, Node, Namespace);
-
-impl<'a> Entry<'a, Pod> {
-    /// The pod's id.
-    pub fn id(&self) -> PodId {
-        PodId::new(self.object.id())
-    }
-
-    /// `namespace/name` as a key.
-    pub fn key(&self) -> ObjectKey {
-        ObjectKey::pod(self.namespace(), self.name())
-    }
-
-    /// `spec.nodeName`: the node the pod is bound to.
-    pub fn node_name(&self) -> Option<&'a str> {
-        self.record.spec.node_name.as_deref()
-    }
-}
+entry_methods!(Node, Namespace);
 
 impl<'a> Entry<'a, Node> {
     /// The node's id.
@@ -271,6 +264,10 @@ impl<'a> Entry<'a, Node> {
 
 fn record<T>(records: &CowVec<Option<Arc<T>>>, id: ObjectId) -> Option<&T> {
     records.get(id.get() as usize)?.as_deref()
+}
+
+fn record_arc<T>(records: &CowVec<Option<Arc<T>>>, id: ObjectId) -> Option<Arc<T>> {
+    records.get(id.get() as usize)?.clone()
 }
 
 /// The read API, on the writer and on snapshots alike.
@@ -309,7 +306,10 @@ impl<I: Deref<Target = View>> Cluster<I> {
 
     /// A pod by the id [`pods`](Cluster::pods) answers with.
     pub fn pod_by_object_id(&self, id: ObjectId) -> Option<PodEntry<'_>> {
-        Self::entry(&self.pods, &self.t.pod_records, id)
+        Some(PodEntry {
+            object: self.pods.get(id)?,
+            record: record(&self.t.pod_records, id)?,
+        })
     }
 
     /// The id of pod `namespace/name`.
@@ -439,9 +439,11 @@ impl<I: Deref<Target = View>> Cluster<I> {
     /// The `resourceVersion` stored for `key`, if the object is stored.
     pub fn resource_version(&self, key: &ObjectKey) -> Option<&str> {
         let meta = match key.kind() {
-            Kind::Pod => self
-                .pod_named(key.namespace(), key.name())
-                .map(|e| &e.get().metadata),
+            Kind::Pod => {
+                return self
+                    .pod_named(key.namespace(), key.name())
+                    .map(|e| e.resource_version());
+            }
             Kind::Node => self.node_named(key.name()).map(|e| &e.get().metadata),
             Kind::Namespace => self.namespace(key.name()).map(|e| &e.get().metadata),
             Kind::Service => self.t.services.get(key).map(|s| &s.metadata),
@@ -543,7 +545,7 @@ impl<I: Deref<Target = View>> Cluster<I> {
         self.pods.memory_usage()
             + self.nodes.memory_usage()
             + self.namespaces.memory_usage()
-            + records(&self.t.pod_records, super::size::pod_heap)
+            + super::size::pod_records(&self.t.pod_records)
             + records(&self.t.node_records, super::size::node_heap)
             + records(&self.t.namespace_records, |n| {
                 super::size::meta_heap(&n.metadata)
@@ -555,7 +557,7 @@ impl<I: Deref<Target = View>> Cluster<I> {
                 .t
                 .by_node
                 .iter()
-                .map(|(k, v)| 64 + k.capacity() + v.memory_usage())
+                .map(|(k, v)| 64 + k.len() + v.memory_usage())
                 .sum::<usize>()
     }
 }
@@ -767,18 +769,27 @@ impl Cluster<Inventory> {
         let labels = std::mem::take(&mut pod.metadata.labels);
         let m = &pod.metadata;
         let id = self.pods.insert(&m.namespace, &m.name, &labels)?;
-        let old_node = record(&self.t.pod_records, id).and_then(|p| p.spec.node_name.clone());
-        if old_node != pod.spec.node_name {
-            if let Some(old) = &old_node {
-                self.unbind(old, id);
+        let old = record_arc(&self.t.pod_records, id);
+        let old_node = old.as_ref().and_then(|r| r.node_name.clone());
+        let node = match pod.spec.node_name.as_deref() {
+            Some(n) if old_node.as_deref() == Some(n) => old_node.clone(),
+            new => {
+                if let Some(old) = &old_node {
+                    self.unbind(old, id);
+                }
+                new.map(|n| {
+                    let by_node = Arc::make_mut(&mut self.t.by_node);
+                    let key = match by_node.get_key_value(n) {
+                        Some((k, _)) => Arc::clone(k),
+                        None => Arc::from(n),
+                    };
+                    Arc::make_mut(by_node.entry(Arc::clone(&key)).or_default()).insert(id);
+                    key
+                })
             }
-            if let Some(new) = &pod.spec.node_name {
-                let by_node = Arc::make_mut(&mut self.t.by_node);
-                let set = by_node.entry(new.clone()).or_default();
-                Arc::make_mut(set).insert(id);
-            }
-        }
-        set(&mut self.t.pod_records, id, Some(Arc::new(pod)));
+        };
+        let rec = self.config.sharing.record(pod, old.as_deref(), node);
+        set(&mut self.t.pod_records, id, Some(Arc::new(rec)));
         Ok(())
     }
 
@@ -798,10 +809,11 @@ impl Cluster<Inventory> {
         let deleted = match key.kind() {
             Kind::Pod => match self.pods.id(key.namespace(), key.name()) {
                 Some(id) => {
-                    if let Some(node) =
-                        record(&self.t.pod_records, id).and_then(|p| p.spec.node_name.clone())
-                    {
-                        self.unbind(&node, id);
+                    if let Some(old) = record_arc(&self.t.pod_records, id) {
+                        if let Some(node) = &old.node_name {
+                            self.unbind(node, id);
+                        }
+                        self.config.sharing.forget(&old);
                     }
                     set(&mut self.t.pod_records, id, None);
                     self.pods.delete(id)
@@ -864,10 +876,7 @@ impl Cluster<Inventory> {
             nodes: self.nodes.snapshot(),
             namespaces: self.namespaces.snapshot(),
             t: self.t.clone(),
-            config: Config {
-                published: None,
-                ..self.config.clone()
-            },
+            config: self.config.for_reader(),
         };
         if let Some(slot) = &self.config.published {
             // A poisoned lock only means a reader panicked while cloning an `Arc`.
@@ -936,8 +945,8 @@ impl Cluster<Inventory> {
         live(&self.namespaces, &self.t.namespace_records, "namespace")?;
         let mut by_node: BTreeMap<String, ObjectSet> = BTreeMap::new();
         for p in self.pod_entries() {
-            if !p.get().metadata.labels.is_empty() {
-                return Err(format!("pod {}: labels stored twice", p.key()));
+            if p.spec().node_name.is_some() || p.status().pod_ip.is_some() {
+                return Err(format!("pod {}: node or IP stored twice", p.key()));
             }
             if let Some(n) = p.node_name() {
                 by_node
@@ -950,7 +959,7 @@ impl Cluster<Inventory> {
             .t
             .by_node
             .iter()
-            .map(|(k, v)| (k.clone(), (**v).clone()))
+            .map(|(k, v)| (k.to_string(), (**v).clone()))
             .collect();
         if stored != by_node {
             return Err("pods by node differ from the pods' nodeName".into());
