@@ -120,10 +120,12 @@
 //!
 //! # Kubernetes objects
 //!
-//! [`load::read_str`] reads kubectl's JSON and YAML (one object, `List`s, streams) into
-//! [`k8s::Object`]s; a [`Cluster`] sorts them into a pod and a node [`Inventory`] plus
-//! namespaces, Services, workloads and PDBs. Errors ([`load::LoadError`]) name the file, the
-//! document, the line and column, and the object.
+//! [`load::read_str`] reads kubectl's JSON and YAML (one object, `List`s, streams, watch
+//! streams) into [`k8s::Object`]s and [`k8s::WatchEvent`]s; a [`Cluster`] is the live store they
+//! feed: pods, nodes and namespaces in [`Inventory`]s, the selectors of Services, workloads and
+//! PDBs in [`SelectorIndex`]es, kept current event by event, read through consistent
+//! [`ClusterSnapshot`]s. Errors ([`load::LoadError`]) name the file, the document, the line and
+//! column, and the object.
 //!
 //! ```
 //! use label_selector::{Cluster, Selector};
@@ -140,8 +142,10 @@
 //! # Features
 //!
 //! - `cli`: the `labelsel` binary (clap, indicatif).
-//! - `k8s-openapi`: conversions from k8s-openapi 0.29 types. It enables no Kubernetes version
+//! - `k8s-openapi`: conversions from k8s-openapi 0.29 types, and feeding a [`Cluster`] from
+//!   kube-runtime watcher events (`cluster::WatcherEvent`). It enables no Kubernetes version
 //!   of k8s-openapi; the application picks one.
+//! - `kube`: `WatcherEvent: From<kube::runtime::watcher::Event>` (kube 5).
 
 pub mod cluster;
 mod error;

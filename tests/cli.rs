@@ -448,3 +448,63 @@ fn no_progress_bar_when_piped() {
     assert_eq!(r.stderr, "");
     assert!(r.stdout.lines().count() > 100);
 }
+
+#[test]
+fn watch_streams_replay_to_their_final_state() {
+    let watch = fixture("watch.json");
+    let r = run(&["get", "pods", "-A", "-f", &watch]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // web-1 was deleted; web-2 is in its last state; db-0 had no namespace: `default`.
+    assert_eq!(first_column(&r.stdout), ["default", "shop"]);
+    let web2 = r.stdout.lines().find(|l| l.contains("web-2")).unwrap();
+    assert!(web2.contains("1/1") && web2.contains("Running"), "{web2}");
+    assert_eq!(
+        r.stderr,
+        "warning: {w}: event 8: watch error: 410 Expired: too old resource version: 90 (106)\n\
+         warning: {w}: delete of Pod shop/ghost, which was not there\n"
+            .replace("{w}", &watch)
+    );
+    let r = run(&[
+        "get",
+        "pods",
+        "-n",
+        "shop",
+        "-l",
+        "version=v2",
+        "-o",
+        "name",
+        "-f",
+        &watch,
+    ]);
+    assert_eq!(r.stdout, "pod/web-2\n");
+}
+
+#[test]
+fn the_namespace_flag_places_objects_that_have_none() {
+    let watch = fixture("watch.json");
+    // With -n, objects without a namespace land there, as `kubectl apply -f -n` puts them.
+    let r = run(&["get", "pods", "-n", "data", "-o", "name", "-f", &watch]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "pod/db-0\n"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["get", "pods", "-o", "name", "-f", &watch]);
+    assert_eq!(r.stdout, "pod/db-0\n");
+    let r = run_with_stdin(
+        &["get", "pods", "-n", "team-a", "-f", "-"],
+        Some("kind: Pod\nmetadata: {name: solo}\n"),
+    );
+    assert!(r.stdout.starts_with("NAME "), "{}", r.stderr);
+    assert_eq!(first_column(&r.stdout), ["solo"]);
+    let r = run(&[
+        "explain", "-n", "data", "-l", "app=db", "db-0", "-f", &watch,
+    ]);
+    assert!(
+        r.stdout
+            .ends_with("pod data/db-0 is selected by 'app=db'\n"),
+        "{}",
+        r.stdout
+    );
+}
