@@ -4,6 +4,8 @@
 //! store, a `HashMap` of the objects by key, that answers lookups by scanning.
 //!
 //! The 1.3 GB dump is generated once into `target/bench-data/` (about a minute) and reused.
+//! `Cluster::load_str` and `load_path` both stream JSON (items applied as they are read);
+//! `load_path` also never holds the text.
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -292,6 +294,8 @@ fn events(c: &mut Criterion) {
 
 fn load(c: &mut Criterion) {
     let text = dump();
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("target/bench-data/cluster-{PODS}-{NODES}.json"));
     let mut g = c.benchmark_group(format!("cluster/load-{}MB", text.len() >> 20));
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.sample_size(10);
@@ -299,6 +303,13 @@ fn load(c: &mut Criterion) {
         b.iter(|| {
             let mut c = Cluster::new();
             c.load_str("bench", black_box(&text)).unwrap();
+            black_box(c.pods().len())
+        })
+    });
+    g.bench_function("Cluster::load_path (streamed from the file)", |b| {
+        b.iter(|| {
+            let mut c = Cluster::new();
+            c.load_path(black_box(&path)).unwrap();
             black_box(c.pods().len())
         })
     });

@@ -792,3 +792,143 @@ fn pods_of_one_controller_share_their_spec_and_status() {
         assert_eq!(again.status.pod_ip.as_deref(), p.pod_ip());
     }
 }
+
+/// A reader that hands out a few bytes at a time, so that every item straddles the stream
+/// reader's refills.
+struct Trickle<'a> {
+    bytes: &'a [u8],
+    step: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        self.step = self.step % 7 + 1;
+        let n = self.step.min(out.len()).min(self.bytes.len());
+        out[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn streamed_json_loads_equal_whole_text_loads() {
+    let fixtures = ["cluster.json", "podlist.json", "watch.json"];
+    for name in fixtures {
+        let path = format!("{}/tests/data/k8s/{name}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        // The whole text through the reader that builds every document first...
+        let mut whole = Cluster::new();
+        let input = label_selector::load::read_input(name, &text).unwrap();
+        let a = whole.load_input(name, input).unwrap();
+        // ...and streamed, a few bytes at a time.
+        let mut streamed = Cluster::new();
+        let b = streamed
+            .load_reader(
+                name,
+                Trickle {
+                    bytes: text.as_bytes(),
+                    step: 0,
+                },
+            )
+            .unwrap();
+        assert_eq!(a, b, "{name}");
+        assert_eq!(answers(&whole), answers(&streamed), "{name}");
+        streamed.internal_validate().unwrap();
+    }
+    // Arrays, streams of documents and one object alone.
+    for text in [
+        r#"[{"kind": "Pod", "metadata": {"name": "a"}}, {"kind": "Node", "metadata": {"name": "n"}}]"#,
+        "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\"}}\n{\"kind\":\"Pod\",\"metadata\":{\"name\":\"b\",\"labels\":{\"x\":\"}{\\\"]\"}}}",
+        r#"{"items": [{"metadata": {"name": "a", "namespace": "s"}}], "kind": "PodList", "apiVersion": "v1"}"#,
+    ] {
+        let mut whole = Cluster::new();
+        let ok_whole =
+            label_selector::load::read_input("t", text).and_then(|i| whole.load_input("t", i));
+        let mut streamed = Cluster::new();
+        let ok_streamed = streamed.load_reader(
+            "t",
+            Trickle {
+                bytes: text.as_bytes(),
+                step: 3,
+            },
+        );
+        assert_eq!(
+            ok_whole.is_ok(),
+            ok_streamed.is_ok(),
+            "{text}: {ok_whole:?} {ok_streamed:?}"
+        );
+        assert_eq!(answers(&whole), answers(&streamed), "{text}");
+    }
+    // A bad item deep in a streamed list is placed in the input and undoes the load.
+    let mut items: Vec<String> = (0..3000)
+        .map(|i| format!(r#"{{"kind":"Pod","metadata":{{"name":"p{i}","namespace":"s"}}}}"#))
+        .collect();
+    items[2500] =
+        r#"{"kind":"Pod","metadata":{"name":"bad","namespace":"s","labels":{"a":"-x"}}}"#.into();
+    let text = format!(
+        "{{\"kind\":\"List\",\"items\":[\n{}\n]}}",
+        items.join(",\n")
+    );
+    let mut c = Cluster::new();
+    let err = c
+        .load_reader(
+            "big.json",
+            Trickle {
+                bytes: text.as_bytes(),
+                step: 1,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), LoadErrorKind::Invalid);
+    assert_eq!(err.object(), Some("Pod s/bad"));
+    assert_eq!((err.document(), err.line()), (Some(1), Some(2502)));
+    assert!(matches!(
+        err.cause().unwrap().kind(),
+        ErrorKind::ValueInvalid
+    ));
+    assert_eq!(c.pods().len(), 0);
+    c.internal_validate().unwrap();
+}
+
+/// Fuzz finds: inputs the streaming loader once accepted and the whole-text reader refused.
+#[test]
+fn the_streaming_loader_refuses_what_the_whole_text_reader_refuses() {
+    let path = format!(
+        "{}/tests/data/k8s/list-metadata-control-char.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let cases = [
+        // A control character in a list's metadata, after its items.
+        text.as_str(),
+        // A second `items`.
+        r#"{"kind": "List", "items": [], "items": [{"kind": "Pod", "metadata": {"name": "a"}}]}"#,
+        // `items` on an object that is not a List.
+        r#"{"items": [{"kind": "Pod", "metadata": {"name": "a"}}], "kind": "Pod", "metadata": {"name": "p"}}"#,
+        r#"{"items": [{"kind": "Pod", "metadata": {"name": "a"}}]}"#,
+        // A list whose own metadata is invalid, before its items.
+        r#"{"kind": "List", "metadata": {"namespace": "Bad"}, "items": [{"kind": "Pod", "metadata": {"name": "a"}}]}"#,
+        // A kind that is not a string.
+        r#"{"items": [{"kind": "Pod", "metadata": {"name": "a"}}], "kind": 7}"#,
+    ];
+    for text in cases {
+        let whole = label_selector::load::read_input("t", text);
+        let mut c = Cluster::new();
+        let streamed = c.load_reader(
+            "t",
+            Trickle {
+                bytes: text.as_bytes(),
+                step: 0,
+            },
+        );
+        assert!(whole.is_err(), "{text}");
+        let err = streamed.unwrap_err();
+        assert!(err.to_string().starts_with("t: document 1"), "{err}");
+        assert_eq!(c.pods().len(), 0, "{text}");
+    }
+    let err = label_selector::load::read_input("t", cases[3]).unwrap_err();
+    assert_eq!(
+        err.message(),
+        "the object has items but is not a List (no kind)"
+    );
+}

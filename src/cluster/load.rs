@@ -6,7 +6,13 @@ use std::path::Path;
 use super::event::{Applied, ApplyError};
 use super::store::Cluster;
 use crate::k8s::{Object, ObjectKey, Status};
-use crate::load::{Input, LoadError, LoadErrorKind, text_of_path, text_of_reader};
+use crate::load::{
+    Input, Item, LoadError, LoadErrorKind, is_json, is_watch_stream, read_json_stream,
+    text_of_reader,
+};
+
+/// How much of a stream's head [`Cluster::load_reader`] looks at to tell its format.
+const SNIFF: usize = 4096;
 
 /// What one load did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -92,33 +98,112 @@ impl Cluster {
     /// # Ok::<(), label_selector::load::LoadError>(())
     /// ```
     pub fn load_str(&mut self, source: &str, text: &str) -> Result<LoadSummary, LoadError> {
+        if is_json(text) {
+            let watch = is_watch_stream(text);
+            return self.load_json(source, text.as_bytes(), watch);
+        }
         let input = self.config.limits.read_input(source, text)?;
         self.load_input(source, input)
     }
 
-    /// Reads a whole stream and loads it as [`load_str`](Cluster::load_str) does.
+    /// Reads a stream and loads it as [`load_str`](Cluster::load_str) does. JSON is read as it
+    /// arrives: each list item (or document, or watch event) is applied once it is read, so
+    /// the text is never held whole and memory stays at the store plus one item. YAML is read
+    /// whole first.
     ///
     /// # Errors
     ///
     /// [`LoadErrorKind::Io`] if the stream fails or is not UTF-8, otherwise as
-    /// [`load_str`](Cluster::load_str).
+    /// [`load_str`](Cluster::load_str); all or nothing, as there.
     pub fn load_reader(
         &mut self,
         source: &str,
-        reader: impl Read,
+        mut reader: impl Read,
     ) -> Result<LoadSummary, LoadError> {
-        self.load_str(source, &text_of_reader(source, reader)?)
+        // Enough of the head to tell JSON from YAML and objects from watch events.
+        let mut head = Vec::with_capacity(SNIFF);
+        (&mut reader)
+            .take(SNIFF as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| LoadError::io(source, &e))?;
+        let sniffed = String::from_utf8_lossy(&head);
+        if is_json(&sniffed) {
+            let watch = is_watch_stream(&sniffed);
+            return self.load_json(source, std::io::Cursor::new(head).chain(reader), watch);
+        }
+        let text = text_of_reader(source, std::io::Cursor::new(head).chain(reader))?;
+        self.load_str(source, &text)
     }
 
-    /// Reads a file and loads it as [`load_str`](Cluster::load_str) does.
+    /// Reads a file and loads it as [`load_reader`](Cluster::load_reader) does.
     ///
     /// # Errors
     ///
     /// [`LoadErrorKind::Io`] if the file cannot be read, otherwise as
     /// [`load_str`](Cluster::load_str).
     pub fn load_path(&mut self, path: impl AsRef<Path>) -> Result<LoadSummary, LoadError> {
-        let (source, text) = text_of_path(path.as_ref())?;
-        self.load_str(&source, &text)
+        let path = path.as_ref();
+        let source = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| LoadError::io(&source, &e))?;
+        self.load_reader(&source, file)
+    }
+
+    /// A JSON input applied item by item as it is read, all or nothing.
+    fn load_json(
+        &mut self,
+        source: &str,
+        reader: impl Read,
+        watch: bool,
+    ) -> Result<LoadSummary, LoadError> {
+        let checkpoint = self.checkpoint();
+        let mut summary = LoadSummary::default();
+        let limits = self.config.limits;
+        let result = read_json_stream(source, reader, limits, watch, |item| {
+            match item {
+                Item::Object(document, object) => {
+                    self.apply_object(source, document, object, &mut summary)?
+                }
+                Item::Event(document, event) => {
+                    let applied = self
+                        .apply(event)
+                        .map_err(|e| load_error(source, document, e))?;
+                    summary.count(document, applied);
+                }
+            }
+            Ok(())
+        });
+        match result {
+            Ok(documents) => {
+                summary.documents = documents;
+                Ok(summary)
+            }
+            Err(e) => {
+                self.restore(checkpoint);
+                Err(e)
+            }
+        }
+    }
+
+    /// Upserts an object, a list's items one by one.
+    fn apply_object(
+        &mut self,
+        source: &str,
+        document: usize,
+        object: Object,
+        summary: &mut LoadSummary,
+    ) -> Result<(), LoadError> {
+        let mut stack = vec![object];
+        while let Some(object) = stack.pop() {
+            if let Object::List(items) = object {
+                stack.extend(items.into_iter().rev());
+                continue;
+            }
+            let applied = self
+                .upsert(object)
+                .map_err(|e| load_error(source, document, e))?;
+            summary.count(document, applied);
+        }
+        Ok(())
     }
 
     /// Applies what a reader returned ([`read_input`](crate::load::read_input)), all or
@@ -142,17 +227,7 @@ impl Cluster {
             Input::Objects(docs) => {
                 summary.documents = docs.len();
                 for doc in docs {
-                    let mut stack = vec![doc.object];
-                    while let Some(object) = stack.pop() {
-                        if let Object::List(items) = object {
-                            stack.extend(items.into_iter().rev());
-                            continue;
-                        }
-                        let applied = self
-                            .upsert(object)
-                            .map_err(|e| load_error(source, doc.index, e))?;
-                        summary.count(doc.index, applied);
-                    }
+                    self.apply_object(source, doc.index, doc.object, &mut summary)?;
                 }
             }
             Input::Events(events) => {

@@ -27,8 +27,10 @@ pub use node_selector::{
     FieldRequirement, NodeSelector, NodeSelectorMatcher, NodeSelectorRequirement, NodeSelectorTerm,
     NodeTerm,
 };
-pub(crate) use object::write_identity;
 pub use object::{Object, OtherObject};
+pub(crate) use object::{
+    adopt_list_kind, is_list_kind, needs_list_kind, not_a_list, write_identity,
+};
 pub use objects::{
     Affinity, Condition, Container, ContainerState, ContainerStatus, IntOrPercent, Namespace, Node,
     NodeAddress, NodeAffinity, NodeSpec, NodeStatus, NodeSystemInfo, ObjectMeta, OwnerReference,

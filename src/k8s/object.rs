@@ -278,6 +278,9 @@ fn finish<E: de::Error>(
     items: Option<Vec<Object>>,
 ) -> Result<Object, E> {
     let sh = shape(&kind);
+    if sh != Shape::List && items.as_ref().is_some_and(|i| !i.is_empty()) {
+        return Err(E::custom(not_a_list(&kind)));
+    }
     if !matches!(sh, Shape::List | Shape::Other) && metadata.name.is_empty() {
         return Err(E::custom(format_args!(
             "{}: metadata.name is required",
@@ -344,29 +347,9 @@ fn finish<E: de::Error>(
             }))
         }
         Shape::List => {
-            let item_kind = kind.strip_suffix("List").unwrap_or("");
             let mut items = items.unwrap_or_default();
             for (i, item) in items.iter_mut().enumerate() {
-                let Object::Other(o) = item else { continue };
-                if !o.kind.is_empty() {
-                    continue;
-                }
-                if item_kind.is_empty() {
-                    return Err(E::custom(format_args!(
-                        "items[{i}]: {}: the item has no kind",
-                        identity("", &o.metadata)
-                    )));
-                }
-                let o = std::mem::take(o.as_mut());
-                let (spec, status) = o.pending.map(|b| *b).unwrap_or((None, None));
-                *item = finish(
-                    api_version.clone(),
-                    item_kind.to_string(),
-                    o.metadata,
-                    Part::from_buffer(spec),
-                    Part::from_buffer(status),
-                    None,
-                )?;
+                adopt_list_kind(&api_version, &kind, i, item)?;
             }
             Object::List(items)
         }
@@ -385,6 +368,56 @@ fn finish<E: de::Error>(
             }))
         }
     })
+}
+
+/// Gives item `i` of a list of `list_kind` (`PodList`) its kind if it came without one (a
+/// typed list's items omit it), reading its buffered spec and status now.
+pub(crate) fn adopt_list_kind<E: de::Error>(
+    api_version: &str,
+    list_kind: &str,
+    i: usize,
+    item: &mut Object,
+) -> Result<(), E> {
+    let Object::Other(o) = item else {
+        return Ok(());
+    };
+    if !o.kind.is_empty() {
+        return Ok(());
+    }
+    let item_kind = list_kind.strip_suffix("List").unwrap_or("");
+    if item_kind.is_empty() {
+        return Err(E::custom(format_args!(
+            "items[{i}]: {}: the item has no kind",
+            identity("", &o.metadata)
+        )));
+    }
+    let o = std::mem::take(o.as_mut());
+    let (spec, status) = o.pending.map(|b| *b).unwrap_or((None, None));
+    *item = finish(
+        api_version.to_string(),
+        item_kind.to_string(),
+        o.metadata,
+        Part::from_buffer(spec),
+        Part::from_buffer(status),
+        None,
+    )?;
+    Ok(())
+}
+
+/// The message for an object with `items` whose kind is not a list kind.
+pub(crate) fn not_a_list(kind: &str) -> String {
+    let kind = if kind.is_empty() { "no kind" } else { kind };
+    format!("the object has items but is not a List ({kind})")
+}
+
+/// Whether `kind` is a list kind (`List`, `PodList`).
+pub(crate) fn is_list_kind(kind: &str) -> bool {
+    shape(kind) == Shape::List
+}
+
+/// Whether `o` is a list item that still needs its list's kind.
+pub(crate) fn needs_list_kind(o: &Object) -> bool {
+    matches!(o, Object::Other(other) if other.kind.is_empty())
 }
 
 struct ObjectVisitor;
@@ -424,6 +457,7 @@ impl<'de> Visitor<'de> for ObjectVisitor {
                         None => Part::Buffered(map.next_value::<Value>()?),
                     }
                 }
+                "items" if items.is_some() => return Err(de::Error::duplicate_field("items")),
                 "items" => {
                     items = Some(map.next_value::<Option<Vec<Object>>>()?.unwrap_or_default())
                 }

@@ -12,6 +12,7 @@ mod error;
 #[cfg(feature = "k8s-openapi")]
 mod openapi;
 mod read;
+mod stream;
 
 pub use error::{LoadError, LoadErrorKind};
 #[cfg(feature = "k8s-openapi")]
@@ -20,4 +21,5 @@ pub use read::{
     Document, EventDocument, Input, ReadLimits, is_watch_stream, read_input, read_path,
     read_reader, read_str, read_watch_str,
 };
-pub(crate) use read::{text_of_path, text_of_reader};
+pub(crate) use read::{is_json, text_of_reader};
+pub(crate) use stream::{Item, read_json_stream};

@@ -135,7 +135,7 @@ pub struct EventDocument {
     pub event: WatchEvent,
 }
 
-fn is_json(text: &str) -> bool {
+pub(crate) fn is_json(text: &str) -> bool {
     matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['))
 }
 
@@ -464,7 +464,7 @@ fn yaml_document_at(text: &str, line: usize) -> (usize, Option<&str>) {
 
 /// The object a failing document is about: the first item (lists searched depth first) that
 /// fails to read on its own, named from its raw `kind` and `metadata`.
-fn culprit(v: &Value) -> Option<String> {
+pub(crate) fn culprit(v: &Value) -> Option<String> {
     if let (Some(_), Some(object)) = (v.get("type"), v.get("object")) {
         // A watch event: the object it carries.
         return culprit(object);

@@ -10,7 +10,7 @@
 mod columns;
 mod table;
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -204,20 +204,31 @@ fn load(source: &Source, namespace: Option<&str>) -> Result<(Cluster, Vec<String
         return Ok((cluster, warnings));
     }
     for file in &source.files {
-        let (name, text) = if file == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| LoadError::io("-", &e))?;
-            ("-".to_string(), text)
+        // JSON is applied as it is read (the text is never held whole); YAML is read first.
+        let (name, result) = if file == "-" {
+            (
+                "-".to_string(),
+                cluster.load_reader("-", std::io::stdin().lock()),
+            )
         } else {
-            (file.clone(), read_with_progress(file)?)
+            let f = std::fs::File::open(file).map_err(|e| LoadError::io(file, &e))?;
+            let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+            let result = if show_progress(len) {
+                let bar = indicatif::ProgressBar::new(len).with_style(
+                    indicatif::ProgressStyle::with_template(
+                        "loading {msg} {bar:30} {bytes}/{total_bytes}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                bar.set_message(file.clone());
+                let result = cluster.load_reader(file, bar.wrap_read(f));
+                bar.finish_and_clear();
+                result
+            } else {
+                cluster.load_reader(file, f)
+            };
+            (file.clone(), result)
         };
-        let bar = spinner(text.len(), &name);
-        let result = cluster.load_str(&name, &text);
-        if let Some(bar) = bar {
-            bar.finish_and_clear();
-        }
         let summary = result?;
         for (index, status) in &summary.watch_errors {
             warnings.push(format!(
@@ -238,43 +249,6 @@ const PROGRESS_FROM: u64 = 8 << 20;
 
 fn show_progress(len: u64) -> bool {
     len >= PROGRESS_FROM && std::io::stderr().is_terminal()
-}
-
-fn read_with_progress(path: &str) -> Result<String, Failure> {
-    let file = std::fs::File::open(path).map_err(|e| LoadError::io(path, &e))?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(len as usize);
-    if show_progress(len) {
-        let bar = indicatif::ProgressBar::new(len).with_style(
-            indicatif::ProgressStyle::with_template("reading {msg} {bar:30} {bytes}/{total_bytes}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar.set_message(path.to_string());
-        bar.wrap_read(file)
-            .read_to_end(&mut bytes)
-            .map_err(|e| LoadError::io(path, &e))?;
-        bar.finish_and_clear();
-    } else {
-        let mut file = file;
-        file.read_to_end(&mut bytes)
-            .map_err(|e| LoadError::io(path, &e))?;
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        Failure(format!(
-            "error: {path}: not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })
-}
-
-fn spinner(len: usize, name: &str) -> Option<indicatif::ProgressBar> {
-    if !show_progress(len as u64) {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_message(format!("indexing {name}"));
-    bar.enable_steady_tick(std::time::Duration::from_millis(100));
-    Some(bar)
 }
 
 fn get(args: &GetArgs) -> Result<Out, Failure> {
