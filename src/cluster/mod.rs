@@ -13,6 +13,37 @@
 //! Readers take a [`ClusterSnapshot`] ([`Cluster::snapshot`], or a [`ClusterReader`] handle on
 //! another thread): consistent, immutable and `Send + Sync`.
 
+/// The accessors every stored object with labels has, read from its inventory entry
+/// (`self.object`).
+macro_rules! inventory_accessors {
+    () => {
+        /// The object's entry in its inventory (namespace, name, labels, id).
+        pub fn object_ref(&self) -> crate::index::ObjectRef<'a> {
+            self.object
+        }
+
+        /// `metadata.namespace` (`""` for nodes and namespaces).
+        pub fn namespace(&self) -> &'a str {
+            self.object.namespace()
+        }
+
+        /// `metadata.name`.
+        pub fn name(&self) -> &'a str {
+            self.object.name()
+        }
+
+        /// The value of one label.
+        pub fn label(&self, key: &str) -> Option<&'a str> {
+            self.object.label(key)
+        }
+
+        /// The labels, decoded from the index.
+        pub fn labels(&self) -> crate::selector::LabelSet {
+            self.object.labels()
+        }
+    };
+}
+
 mod event;
 mod ids;
 mod load;

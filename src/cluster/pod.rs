@@ -12,7 +12,6 @@ use std::sync::Arc;
 use super::ids::PodId;
 use crate::index::ObjectRef;
 use crate::k8s::{ObjectKey, OwnerReference, Pod, PodSpec, PodStatus};
-use crate::selector::LabelSet;
 
 /// A stored pod, without the labels (in the inventory), the name and the namespace (the
 /// inventory's key).
@@ -173,30 +172,7 @@ impl<'a> PodEntry<'a> {
         ObjectKey::pod(self.namespace(), self.name())
     }
 
-    /// The pod's entry in the inventory (namespace, name, labels, id).
-    pub fn object_ref(&self) -> ObjectRef<'a> {
-        self.object
-    }
-
-    /// `metadata.namespace`.
-    pub fn namespace(&self) -> &'a str {
-        self.object.namespace()
-    }
-
-    /// `metadata.name`.
-    pub fn name(&self) -> &'a str {
-        self.object.name()
-    }
-
-    /// The value of one label.
-    pub fn label(&self, key: &str) -> Option<&'a str> {
-        self.object.label(key)
-    }
-
-    /// The labels, decoded from the index.
-    pub fn labels(&self) -> LabelSet {
-        self.object.labels()
-    }
+    inventory_accessors!();
 
     /// `metadata.uid`.
     pub fn uid(&self) -> &'a str {

@@ -204,30 +204,7 @@ macro_rules! entry_methods {
                 self.record
             }
 
-            /// The object's entry in its inventory (namespace, name, labels, id).
-            pub fn object_ref(&self) -> ObjectRef<'a> {
-                self.object
-            }
-
-            /// `metadata.namespace` (`""` for nodes and namespaces).
-            pub fn namespace(&self) -> &'a str {
-                self.object.namespace()
-            }
-
-            /// `metadata.name`.
-            pub fn name(&self) -> &'a str {
-                self.object.name()
-            }
-
-            /// The value of one label.
-            pub fn label(&self, key: &str) -> Option<&'a str> {
-                self.object.label(key)
-            }
-
-            /// The labels, decoded from the index.
-            pub fn labels(&self) -> LabelSet {
-                self.object.labels()
-            }
+            inventory_accessors!();
 
             /// `metadata.resourceVersion`.
             pub fn resource_version(&self) -> &'a str {

@@ -187,6 +187,29 @@ impl<R: Read> Scanner<R> {
         }
     }
 
+    /// Steps to the next member of an object or element of an array whose opening bracket is
+    /// read, over the `,` between them: `false` at the closing bracket `close`.
+    fn next_member(&mut self, close: u8, first: bool) -> Result<bool, LoadError> {
+        match self.skip_ws()? {
+            Some(c) if c == close => {
+                self.bump();
+                return Ok(false);
+            }
+            Some(_) if !first => {
+                let what = if close == b']' {
+                    "',' or ']'"
+                } else {
+                    "',' or '}'"
+                };
+                self.expect(b',', what)?;
+            }
+            Some(_) => {}
+            None => return Err(self.unexpected_end()),
+        }
+        self.skip_ws()?;
+        Ok(true)
+    }
+
     /// Steps over one string, the opening quote at `pos`.
     fn skip_string(&mut self) -> Result<(), LoadError> {
         self.bump();
@@ -478,18 +501,8 @@ fn read_chunked<R: Read>(
                 // An array of objects, read as a list.
                 s.bump();
                 let mut first = true;
-                loop {
-                    match s.skip_ws()? {
-                        Some(b']') => {
-                            s.bump();
-                            break;
-                        }
-                        Some(_) if !first => s.expect(b',', "',' or ']'")?,
-                        Some(_) => {}
-                        None => return Err(s.unexpected_end()),
-                    }
+                while s.next_member(b']', first)? {
                     first = false;
-                    s.skip_ws()?;
                     let object: Object = s.read_next(document)?;
                     sink(Item::Object(document, object))?;
                 }
@@ -527,18 +540,9 @@ fn object_or_list<R: Read>(
     // Items that need the list's kind, which comes after them.
     let mut waiting: Vec<(usize, Object)> = Vec::new();
     let mut first = true;
-    loop {
-        match s.skip_ws()? {
-            Some(b'}') => {
-                s.bump();
-                break;
-            }
-            Some(_) if !first => s.expect(b',', "',' or '}'")?,
-            Some(_) => {}
-            None => return Err(s.unexpected_end()),
-        }
+    while s.next_member(b'}', first)? {
         first = false;
-        if s.skip_ws()? != Some(b'"') {
+        if s.peek()? != Some(b'"') {
             return Err(s.error(LoadErrorKind::Syntax, "expected a key"));
         }
         let key_at = s.at();
@@ -559,17 +563,7 @@ fn object_or_list<R: Read>(
             }
             s.bump();
             let mut i = 0;
-            loop {
-                match s.skip_ws()? {
-                    Some(b']') => {
-                        s.bump();
-                        break;
-                    }
-                    Some(_) if i > 0 => s.expect(b',', "',' or ']'")?,
-                    Some(_) => {}
-                    None => return Err(s.unexpected_end()),
-                }
-                s.skip_ws()?;
+            while s.next_member(b']', i == 0)? {
                 let mut item: Object = s.read_next(document)?;
                 count += 1;
                 if needs_list_kind(&item) {
