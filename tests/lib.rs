@@ -8,6 +8,7 @@ mod cluster;
 mod index;
 mod k8s;
 mod labels;
+mod layout;
 mod matching;
 mod parse;
 mod props;

@@ -2,37 +2,8 @@
 
 use std::fmt;
 
-use super::{Operator, Requirement, Selector};
-
-/// Writes one requirement in Kubernetes' `Requirement.String()` form.
-pub(crate) fn write_requirement<'v>(
-    f: &mut fmt::Formatter<'_>,
-    key: &str,
-    operator: Operator,
-    values: impl Iterator<Item = &'v str>,
-) -> fmt::Result {
-    match operator {
-        Operator::Exists => f.write_str(key),
-        Operator::DoesNotExist => write!(f, "!{key}"),
-        Operator::In | Operator::NotIn => {
-            write!(f, "{key} {} (", operator.as_str())?;
-            for (i, v) in values.enumerate() {
-                if i > 0 {
-                    f.write_str(",")?;
-                }
-                f.write_str(v)?;
-            }
-            f.write_str(")")
-        }
-        _ => {
-            write!(f, "{key}{}", operator.as_str())?;
-            for v in values {
-                f.write_str(v)?;
-            }
-            Ok(())
-        }
-    }
-}
+use super::{Requirement, Selector};
+use crate::vocab::write_requirement;
 
 /// The canonical form: `k`, `!k`, `k=v`, `k==v`, `k!=v`, `k>v`, `k<v`, `k in (a,b)`,
 /// `k notin (a,b)`, joined by `,` in key order, values in byte order. It parses back to an

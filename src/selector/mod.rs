@@ -23,7 +23,6 @@ pub use validate::{
 };
 pub(crate) use validate::{check_name, check_namespace};
 
-pub(crate) use display::write_requirement;
 pub(crate) use requirement::parse_int;
 
 /// A label selector: an AND of [`Requirement`]s, or [`nothing`](Selector::nothing).

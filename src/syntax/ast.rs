@@ -117,6 +117,6 @@ impl fmt::Display for Ast<'_> {
 impl fmt::Display for AstRequirement<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let values = self.values.iter().map(AstValue::text);
-        crate::selector::write_requirement(f, self.key, self.operator, values)
+        crate::vocab::write_requirement(f, self.key, self.operator, values)
     }
 }
