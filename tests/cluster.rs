@@ -840,6 +840,8 @@ fn streamed_json_loads_equal_whole_text_loads() {
         r#"[{"kind": "Pod", "metadata": {"name": "a"}}, {"kind": "Node", "metadata": {"name": "n"}}]"#,
         "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\"}}\n{\"kind\":\"Pod\",\"metadata\":{\"name\":\"b\",\"labels\":{\"x\":\"}{\\\"]\"}}}",
         r#"{"items": [{"metadata": {"name": "a", "namespace": "s"}}], "kind": "PodList", "apiVersion": "v1"}"#,
+        // An object with an empty `items` is still the object.
+        r#"{"kind": "Pod", "metadata": {"name": "p"}, "items": []}"#,
     ] {
         let mut whole = Cluster::new();
         let ok_whole =
@@ -893,14 +895,22 @@ fn streamed_json_loads_equal_whole_text_loads() {
 /// Fuzz finds: inputs the streaming loader once accepted and the whole-text reader refused.
 #[test]
 fn the_streaming_loader_refuses_what_the_whole_text_reader_refuses() {
-    let path = format!(
-        "{}/tests/data/k8s/list-metadata-control-char.json",
-        env!("CARGO_MANIFEST_DIR")
+    let read = |name: &str| {
+        std::fs::read_to_string(format!(
+            "{}/tests/data/k8s/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    let (in_metadata, in_key) = (
+        read("list-metadata-control-char.json"),
+        read("list-key-control-char.json"),
     );
-    let text = std::fs::read_to_string(&path).unwrap();
     let cases = [
         // A control character in a list's metadata, after its items.
-        text.as_str(),
+        in_metadata.as_str(),
+        // NULs in a list's key, after its items.
+        in_key.as_str(),
         // A second `items`.
         r#"{"kind": "List", "items": [], "items": [{"kind": "Pod", "metadata": {"name": "a"}}]}"#,
         // `items` on an object that is not a List.
@@ -908,6 +918,8 @@ fn the_streaming_loader_refuses_what_the_whole_text_reader_refuses() {
         r#"{"items": [{"kind": "Pod", "metadata": {"name": "a"}}]}"#,
         // A list whose own metadata is invalid, before its items.
         r#"{"kind": "List", "metadata": {"namespace": "Bad"}, "items": [{"kind": "Pod", "metadata": {"name": "a"}}]}"#,
+        // A second `kind`, which would change what earlier items adopt.
+        r#"{"kind": "PodList", "apiVersion": "v1", "items": [{"metadata": {"name": "a"}}], "kind": "NodeList"}"#,
         // A kind that is not a string.
         r#"{"items": [{"kind": "Pod", "metadata": {"name": "a"}}], "kind": 7}"#,
     ];
@@ -926,7 +938,7 @@ fn the_streaming_loader_refuses_what_the_whole_text_reader_refuses() {
         assert!(err.to_string().starts_with("t: document 1"), "{err}");
         assert_eq!(c.pods().len(), 0, "{text}");
     }
-    let err = label_selector::load::read_input("t", cases[3]).unwrap_err();
+    let err = label_selector::load::read_input("t", cases[4]).unwrap_err();
     assert_eq!(
         err.message(),
         "the object has items but is not a List (no kind)"

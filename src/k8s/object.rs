@@ -431,6 +431,7 @@ impl<'de> Visitor<'de> for ObjectVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Object, A::Error> {
         let mut api_version = String::new();
+        let mut seen_api_version = false;
         let mut kind: Option<String> = None;
         let mut metadata = None;
         let mut spec = Part::Absent;
@@ -438,9 +439,14 @@ impl<'de> Visitor<'de> for ObjectVisitor {
         let mut items = None;
         while let Some(key) = map.next_key::<Text<'de>>()? {
             match &*key.0 {
+                "apiVersion" if seen_api_version => {
+                    return Err(de::Error::duplicate_field("apiVersion"));
+                }
                 "apiVersion" => {
+                    seen_api_version = true;
                     api_version = map.next_value::<Option<String>>()?.unwrap_or_default()
                 }
+                "kind" if kind.is_some() => return Err(de::Error::duplicate_field("kind")),
                 "kind" => kind = Some(map.next_value::<Option<String>>()?.unwrap_or_default()),
                 "metadata" => {
                     metadata = Some(map.next_value::<Option<ObjectMeta>>()?.unwrap_or_default())

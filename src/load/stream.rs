@@ -435,11 +435,6 @@ impl<R: Read> Scanner<R> {
             err
         })
     }
-
-    /// The string at `buf[at.offset..pos]` (a scalar that should be a string), if it is one.
-    fn string(&self, at: At) -> Option<String> {
-        serde_json::from_slice::<String>(&self.buf[at.offset - self.base..self.pos]).ok()
-    }
 }
 
 /// Reads a JSON input from `reader`, handing each object (or watch event) to `sink` as soon as
@@ -535,6 +530,7 @@ fn object_or_list<R: Read>(
     let mut api_version = String::new();
     let mut streamed = false;
     let mut seen_items = false;
+    let mut seen = std::collections::BTreeSet::new();
     let mut before_items: Vec<(String, At, usize)> = Vec::new();
     let mut count = 0_usize;
     // Items that need the list's kind, which comes after them.
@@ -547,7 +543,7 @@ fn object_or_list<R: Read>(
         }
         let key_at = s.at();
         s.skip_string()?;
-        let key = s.string(key_at).unwrap_or_default();
+        let key: String = s.read(key_at, document)?;
         s.expect(b':', "':'")?;
         s.skip_ws()?;
         if key == "items" && seen_items {
@@ -567,9 +563,12 @@ fn object_or_list<R: Read>(
                 let mut item: Object = s.read_next(document)?;
                 count += 1;
                 if needs_list_kind(&item) {
+                    // The kind and apiVersion it takes are final once both were seen.
                     match &kind {
-                        Some(k) => adopt(s, &api_version, k, i, &mut item, document)?,
-                        None => {
+                        Some(k) if seen.contains("apiVersion") => {
+                            adopt(s, &api_version, k, i, &mut item, document)?
+                        }
+                        _ => {
                             waiting.push((i, item));
                             i += 1;
                             continue;
@@ -584,6 +583,12 @@ fn object_or_list<R: Read>(
         let at = s.at();
         s.skip_value()?;
         match key.as_str() {
+            // Duplicates are refused, as the whole-text reader refuses them.
+            "kind" | "apiVersion" if !seen.insert(key.clone()) => {
+                return Err(s
+                    .error(LoadErrorKind::Invalid, format!("duplicate field `{key}`"))
+                    .with_document(document));
+            }
             "kind" => kind = Some(s.read::<Option<String>>(at, document)?.unwrap_or_default()),
             "apiVersion" => {
                 api_version = s.read::<Option<String>>(at, document)?.unwrap_or_default()
@@ -595,8 +600,8 @@ fn object_or_list<R: Read>(
             _ => before_items.push((key, at, s.abs())),
         }
     }
-    if !streamed {
-        // One object, whole in the buffer from its first byte.
+    if !streamed || count == 0 {
+        // One object (or a list with no items), whole in the buffer from its first byte.
         let object: Object = s.read(start, document)?;
         return sink(Item::Object(document, object));
     }
