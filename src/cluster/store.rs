@@ -661,10 +661,8 @@ impl Cluster<Inventory> {
     ///   already checked; this guards objects built in code);
     /// - a [`List`](Object::List) (load lists with [`load_str`](Cluster::load_str));
     /// - an index out of ids ([`ErrorKind::CapacityExceeded`](crate::ErrorKind::CapacityExceeded)).
-    pub fn upsert(&mut self, object: Object) -> Result<Applied, ApplyError> {
-        let default = self.config.default_namespace.clone();
-        let mut object = object;
-        let key = match object.key() {
+    pub fn upsert(&mut self, mut object: Object) -> Result<Applied, ApplyError> {
+        let kind = match object.modelled_kind() {
             Some(k) => k,
             None => {
                 return match object {
@@ -679,9 +677,9 @@ impl Cluster<Inventory> {
                 };
             }
         };
-        let kind = key.kind();
         if let Some(meta) = object.metadata_mut() {
-            normalize(meta, kind, &default).map_err(|e| ApplyError::invalid(&object, e))?;
+            normalize(meta, kind, &self.config.default_namespace)
+                .map_err(|e| ApplyError::invalid(&object, e))?;
         }
         let key = object.key().ok_or_else(ApplyError::list)?;
         let rv = object
@@ -695,23 +693,18 @@ impl Cluster<Inventory> {
         match object {
             Object::Pod(pod) => self.put_pod(*pod).map_err(on)?,
             Object::Node(node) => {
-                let mut node = *node;
-                let labels = std::mem::take(&mut node.metadata.labels);
-                let id = self
-                    .nodes
-                    .insert("", &node.metadata.name, &labels)
-                    .map_err(on)?;
-                set(&mut self.t.node_records, id, Some(Arc::new(node)));
+                put_labeled(&mut self.nodes, &mut self.t.node_records, *node, |n| {
+                    &mut n.metadata
+                })
+                .map_err(on)?
             }
-            Object::Namespace(ns) => {
-                let mut ns = *ns;
-                let labels = std::mem::take(&mut ns.metadata.labels);
-                let id = self
-                    .namespaces
-                    .insert("", &ns.metadata.name, &labels)
-                    .map_err(on)?;
-                set(&mut self.t.namespace_records, id, Some(Arc::new(ns)));
-            }
+            Object::Namespace(ns) => put_labeled(
+                &mut self.namespaces,
+                &mut self.t.namespace_records,
+                *ns,
+                |n| &mut n.metadata,
+            )
+            .map_err(on)?,
             Object::Service(s) => {
                 let scope = Scope::namespace(key.namespace());
                 Arc::make_mut(&mut self.t.service_selectors)
@@ -982,6 +975,21 @@ pub(super) struct Checkpoint {
     nodes: View,
     namespaces: View,
     t: Tables,
+}
+
+/// Stores a cluster-scoped object whose labels go into `inventory` (under `""`) and the rest
+/// into `records`.
+fn put_labeled<T: Clone>(
+    inventory: &mut Inventory,
+    records: &mut CowVec<Option<Arc<T>>>,
+    mut object: T,
+    meta: fn(&mut T) -> &mut ObjectMeta,
+) -> Result<(), Error> {
+    let m = meta(&mut object);
+    let labels = std::mem::take(&mut m.labels);
+    let id = inventory.insert("", &m.name, &labels)?;
+    set(records, id, Some(Arc::new(object)));
+    Ok(())
 }
 
 fn set<T: Clone>(records: &mut CowVec<Option<Arc<T>>>, id: ObjectId, value: Option<Arc<T>>) {

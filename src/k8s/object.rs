@@ -87,16 +87,21 @@ impl Object {
 
     /// The object's identity, for the modelled kinds (none for lists and other kinds).
     pub fn key(&self) -> Option<ObjectKey> {
-        let (kind, m) = match self {
-            Object::Pod(o) => (Kind::Pod, &o.metadata),
-            Object::Node(o) => (Kind::Node, &o.metadata),
-            Object::Namespace(o) => (Kind::Namespace, &o.metadata),
-            Object::Service(o) => (Kind::Service, &o.metadata),
-            Object::Workload(o) => (Kind::from(o.kind), &o.metadata),
-            Object::PodDisruptionBudget(o) => (Kind::PodDisruptionBudget, &o.metadata),
-            Object::List(_) | Object::Other(_) => return None,
-        };
+        let (kind, m) = (self.modelled_kind()?, self.metadata()?);
         Some(ObjectKey::new(kind, m.namespace.as_str(), m.name.as_str()))
+    }
+
+    /// The kind, for the modelled kinds (none for lists and other kinds).
+    pub(crate) fn modelled_kind(&self) -> Option<Kind> {
+        Some(match self {
+            Object::Pod(_) => Kind::Pod,
+            Object::Node(_) => Kind::Node,
+            Object::Namespace(_) => Kind::Namespace,
+            Object::Service(_) => Kind::Service,
+            Object::Workload(o) => Kind::from(o.kind),
+            Object::PodDisruptionBudget(_) => Kind::PodDisruptionBudget,
+            Object::List(_) | Object::Other(_) => return None,
+        })
     }
 
     /// The object's metadata, mutably (none for lists).
