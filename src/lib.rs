@@ -158,6 +158,7 @@ pub mod reverse;
 pub mod selector;
 pub mod syntax;
 mod vocab;
+pub mod workloads;
 
 pub use cluster::{Cluster, ClusterSnapshot, LoadSummary, NodeId, PodId};
 pub use error::{Error, ErrorKind, Expected};

@@ -94,6 +94,9 @@ pub(super) struct Tables {
     pub(super) controller_selectors: Arc<SelectorIndex<ObjectKey>>,
     pub(super) pdb_selectors: Arc<SelectorIndex<ObjectKey>>,
     pub(super) by_node: Arc<BTreeMap<Arc<str>, Arc<ObjectSet>>>,
+    /// Pods by their controller reference ([`controller_index_key`]); orphans under their
+    /// namespace alone, as Kubernetes' `AddPodControllerUIDIndexer` files them.
+    pub(super) by_controller: Arc<BTreeMap<Box<str>, Arc<ObjectSet>>>,
     pub(super) skipped: Arc<BTreeMap<String, usize>>,
 }
 
@@ -381,9 +384,11 @@ impl<I: Deref<Target = View>> Cluster<I> {
             Kind::Namespace => self.namespaces.id("", key.name()).is_some(),
             Kind::Service => self.t.services.contains_key(key),
             Kind::PodDisruptionBudget => self.t.pdbs.contains_key(key),
-            Kind::ReplicaSet | Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet => {
-                self.t.workloads.contains_key(key)
-            }
+            Kind::ReplicaSet
+            | Kind::Deployment
+            | Kind::StatefulSet
+            | Kind::DaemonSet
+            | Kind::ReplicationController => self.t.workloads.contains_key(key),
         }
     }
 
@@ -403,7 +408,11 @@ impl<I: Deref<Target = View>> Cluster<I> {
             ),
             Kind::Service => Box::new(self.t.services.keys().cloned()),
             Kind::PodDisruptionBudget => Box::new(self.t.pdbs.keys().cloned()),
-            Kind::ReplicaSet | Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet => Box::new(
+            Kind::ReplicaSet
+            | Kind::Deployment
+            | Kind::StatefulSet
+            | Kind::DaemonSet
+            | Kind::ReplicationController => Box::new(
                 self.t
                     .workloads
                     .keys()
@@ -425,9 +434,11 @@ impl<I: Deref<Target = View>> Cluster<I> {
             Kind::Namespace => self.namespace(key.name()).map(|e| &e.get().metadata),
             Kind::Service => self.t.services.get(key).map(|s| &s.metadata),
             Kind::PodDisruptionBudget => self.t.pdbs.get(key).map(|p| &p.metadata),
-            Kind::ReplicaSet | Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet => {
-                self.t.workloads.get(key).map(|w| &w.metadata)
-            }
+            Kind::ReplicaSet
+            | Kind::Deployment
+            | Kind::StatefulSet
+            | Kind::DaemonSet
+            | Kind::ReplicationController => self.t.workloads.get(key).map(|w| &w.metadata),
         }?;
         Some(&meta.resource_version)
     }
@@ -488,6 +499,32 @@ impl<I: Deref<Target = View>> Cluster<I> {
         self.t
             .by_node
             .get(name)
+            .into_iter()
+            .flat_map(|set| set.iter().map(PodId::new))
+    }
+
+    /// The pods in `namespace` whose controller reference (`ownerReferences[]` with
+    /// `controller: true`) names this kind, name and uid, exactly as Kubernetes'
+    /// controller-UID pod index answers it.
+    pub fn pods_controlled_by(
+        &self,
+        namespace: &str,
+        kind: &str,
+        name: &str,
+        uid: &str,
+    ) -> impl Iterator<Item = PodId> + '_ {
+        self.t
+            .by_controller
+            .get(owner_index_key(namespace, kind, name, uid).as_str())
+            .into_iter()
+            .flat_map(|set| set.iter().map(PodId::new))
+    }
+
+    /// The pods in `namespace` without a controller reference (orphans).
+    pub fn orphan_pods(&self, namespace: &str) -> impl Iterator<Item = PodId> + '_ {
+        self.t
+            .by_controller
+            .get(namespace)
             .into_iter()
             .flat_map(|set| set.iter().map(PodId::new))
     }
@@ -759,6 +796,18 @@ impl Cluster<Inventory> {
             }
         };
         let rec = self.config.sharing.record(pod, old.as_deref(), node);
+        let same_owner = old
+            .as_deref()
+            .is_some_and(|o| o.owner_references == rec.owner_references);
+        if !same_owner {
+            let ns = self.pods.get(id).map_or("", |o| o.namespace());
+            if let Some(o) = old.as_deref() {
+                let old_key = controller_index_key(ns, o);
+                file_controller(&mut self.t.by_controller, &old_key, id, false);
+            }
+            let new_key = controller_index_key(ns, &rec);
+            file_controller(&mut self.t.by_controller, &new_key, id, true);
+        }
         set(&mut self.t.pod_records, id, Some(Arc::new(rec)));
         Ok(())
     }
@@ -783,6 +832,8 @@ impl Cluster<Inventory> {
                         if let Some(node) = &old.node_name {
                             self.unbind(node, id);
                         }
+                        let ckey = controller_index_key(key.namespace(), &old);
+                        file_controller(&mut self.t.by_controller, &ckey, id, false);
                         self.config.sharing.forget(&old);
                     }
                     set(&mut self.t.pod_records, id, None);
@@ -806,7 +857,11 @@ impl Cluster<Inventory> {
             },
             Kind::Service => remove(&mut self.t.services, &mut self.t.service_selectors, key),
             Kind::PodDisruptionBudget => remove(&mut self.t.pdbs, &mut self.t.pdb_selectors, key),
-            Kind::ReplicaSet | Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet => {
+            Kind::ReplicaSet
+            | Kind::Deployment
+            | Kind::StatefulSet
+            | Kind::DaemonSet
+            | Kind::ReplicationController => {
                 remove(&mut self.t.workloads, &mut self.t.controller_selectors, key)
             }
         };
@@ -934,6 +989,22 @@ impl Cluster<Inventory> {
         if stored != by_node {
             return Err("pods by node differ from the pods' nodeName".into());
         }
+        let mut by_controller: BTreeMap<String, ObjectSet> = BTreeMap::new();
+        for p in self.pod_entries() {
+            by_controller
+                .entry(controller_index_key(p.object.namespace(), p.record))
+                .or_default()
+                .insert(p.id().object_id());
+        }
+        let stored: BTreeMap<String, ObjectSet> = self
+            .t
+            .by_controller
+            .iter()
+            .map(|(k, v)| (k.to_string(), (**v).clone()))
+            .collect();
+        if stored != by_controller {
+            return Err("pods by controller differ from the pods' ownerReferences".into());
+        }
         let check = |index: &SelectorIndex<ObjectKey>,
                      objects: &mut dyn Iterator<Item = (&ObjectKey, crate::Selector)>|
          -> Result<(), String> {
@@ -990,6 +1061,52 @@ fn put_labeled<T: Clone>(
     let id = inventory.insert("", &m.name, &labels)?;
     set(records, id, Some(Arc::new(object)));
     Ok(())
+}
+
+/// The key a pod is filed under in `by_controller`: its namespace and its controller
+/// reference's kind, name and uid, NUL-separated; the namespace alone for an orphan.
+pub(super) fn controller_index_key(namespace: &str, rec: &PodRecord) -> String {
+    match crate::k8s::controller_of(&rec.owner_references) {
+        Some(r) => owner_index_key(namespace, &r.kind, &r.name, &r.uid),
+        None => namespace.to_string(),
+    }
+}
+
+fn owner_index_key(namespace: &str, kind: &str, name: &str, uid: &str) -> String {
+    let mut k = String::with_capacity(namespace.len() + kind.len() + name.len() + uid.len() + 3);
+    for (i, part) in [namespace, kind, name, uid].into_iter().enumerate() {
+        if i > 0 {
+            k.push('\0');
+        }
+        k.push_str(part);
+    }
+    k
+}
+
+fn file_controller(
+    index: &mut Arc<BTreeMap<Box<str>, Arc<ObjectSet>>>,
+    key: &str,
+    id: ObjectId,
+    add: bool,
+) {
+    let map = Arc::make_mut(index);
+    if add {
+        match map.get_mut(key) {
+            Some(set) => {
+                Arc::make_mut(set).insert(id);
+            }
+            None => {
+                let mut set = ObjectSet::new();
+                set.insert(id);
+                map.insert(key.into(), Arc::new(set));
+            }
+        }
+    } else if let Some(set) = map.get_mut(key) {
+        Arc::make_mut(set).remove(id);
+        if set.is_empty() {
+            map.remove(key);
+        }
+    }
 }
 
 fn set<T: Clone>(records: &mut CowVec<Option<Arc<T>>>, id: ObjectId, value: Option<Arc<T>>) {

@@ -34,11 +34,13 @@ pub enum Kind {
     DaemonSet,
     /// `policy/v1 PodDisruptionBudget`.
     PodDisruptionBudget,
+    /// `v1 ReplicationController`.
+    ReplicationController,
 }
 
 impl Kind {
     /// Every kind, in this order.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Pod,
         Kind::Node,
         Kind::Namespace,
@@ -48,6 +50,7 @@ impl Kind {
         Kind::StatefulSet,
         Kind::DaemonSet,
         Kind::PodDisruptionBudget,
+        Kind::ReplicationController,
     ];
 
     /// The kind as Kubernetes writes it.
@@ -62,6 +65,7 @@ impl Kind {
             Kind::StatefulSet => "StatefulSet",
             Kind::DaemonSet => "DaemonSet",
             Kind::PodDisruptionBudget => "PodDisruptionBudget",
+            Kind::ReplicationController => "ReplicationController",
         }
     }
 
@@ -83,6 +87,7 @@ impl From<WorkloadKind> for Kind {
             WorkloadKind::Deployment => Kind::Deployment,
             WorkloadKind::StatefulSet => Kind::StatefulSet,
             WorkloadKind::DaemonSet => Kind::DaemonSet,
+            WorkloadKind::ReplicationController => Kind::ReplicationController,
         }
     }
 }
@@ -160,5 +165,20 @@ impl ObjectKey {
 impl fmt::Display for ObjectKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         super::object::write_identity(f, self.kind.as_str(), &self.namespace, &self.name)
+    }
+}
+
+impl serde::Serialize for ObjectKey {
+    /// `{"kind": "Service", "namespace": "shop", "name": "web"}`, as an object reference
+    /// (no `namespace` for cluster-scoped kinds).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("kind", self.kind.as_str())?;
+        if !self.namespace.is_empty() {
+            m.serialize_entry("namespace", &self.namespace)?;
+        }
+        m.serialize_entry("name", &self.name)?;
+        m.end()
     }
 }

@@ -19,6 +19,7 @@ mod label_selector;
 mod node_selector;
 mod object;
 mod objects;
+mod time;
 mod vocab;
 mod watch;
 pub use key::{Kind, ObjectKey};
@@ -31,13 +32,16 @@ pub use object::{Object, OtherObject};
 pub(crate) use object::{
     adopt_list_kind, is_list_kind, needs_list_kind, not_a_list, write_identity,
 };
+pub(crate) use objects::controller_of;
 pub use objects::{
-    Affinity, Condition, Container, ContainerState, ContainerStatus, IntOrPercent, Namespace, Node,
-    NodeAddress, NodeAffinity, NodeSpec, NodeStatus, NodeSystemInfo, ObjectMeta, OwnerReference,
-    PdbSpec, Pod, PodAffinity, PodAffinityTerm, PodDisruptionBudget, PodSpec, PodStatus,
-    PodTemplate, PreferredSchedulingTerm, ReadinessGate, Service, ServiceSpec, StateDetail, Taint,
-    Toleration, TopologySpreadConstraint, WeightedPodAffinityTerm, Workload, WorkloadKind,
-    WorkloadSpec,
+    Affinity, Condition, Container, ContainerPort, ContainerState, ContainerStatus, IntOrPercent,
+    IntOrString, LoadBalancerIngress, LoadBalancerStatus, Namespace, Node, NodeAddress,
+    NodeAffinity, NodeSpec, NodeStatus, NodeSystemInfo, ObjectMeta, OwnerReference, PdbCondition,
+    PdbSpec, Pod, PodAffinity, PodAffinityTerm, PodDisruptionBudget, PodDisruptionBudgetStatus,
+    PodSpec, PodStatus, PodTemplate, PreferredSchedulingTerm, ReadinessGate, Service, ServicePort,
+    ServiceSpec, ServiceStatus, StateDetail, Taint, Toleration, TopologySpreadConstraint,
+    WeightedPodAffinityTerm, Workload, WorkloadKind, WorkloadSpec, WorkloadStatus,
 };
+pub use time::parse_timestamp;
 pub use vocab::{NodeInclusionPolicy, TaintEffect, TolerationOperator, WhenUnsatisfiable};
 pub use watch::{Status, WatchEvent};

@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use super::key::{Kind, ObjectKey};
 use super::objects::{
-    Namespace, Node, NodeSpec, NodeStatus, ObjectMeta, PdbSpec, Pod, PodDisruptionBudget, PodSpec,
-    PodStatus, Service, ServiceSpec, Workload, WorkloadKind, WorkloadSpec, pdb_selector,
-    workload_selector,
+    Namespace, Node, NodeSpec, NodeStatus, ObjectMeta, PdbSpec, Pod, PodDisruptionBudget,
+    PodDisruptionBudgetStatus, PodSpec, PodStatus, RcSpec, Service, ServiceSpec, ServiceStatus,
+    Workload, WorkloadKind, WorkloadSpec, WorkloadStatus, pdb_selector, workload_selector,
 };
 use crate::selector::serde::Text;
 
@@ -188,6 +188,7 @@ fn shape(kind: &str) -> Shape {
         "Deployment" => Shape::Workload(WorkloadKind::Deployment),
         "StatefulSet" => Shape::Workload(WorkloadKind::StatefulSet),
         "DaemonSet" => Shape::Workload(WorkloadKind::DaemonSet),
+        "ReplicationController" => Shape::Workload(WorkloadKind::ReplicationController),
         "PodDisruptionBudget" => Shape::Pdb,
         k if k.ends_with("List") => Shape::List,
         _ => Shape::Other,
@@ -215,6 +216,9 @@ enum Spec {
 enum Status {
     Pod(PodStatus),
     Node(NodeStatus),
+    Service(ServiceStatus),
+    Workload(WorkloadStatus),
+    Pdb(PodDisruptionBudgetStatus),
     Skipped,
 }
 
@@ -223,6 +227,9 @@ fn read_spec<'de, A: MapAccess<'de>>(map: &mut A, shape: Shape) -> Result<Spec, 
         Shape::Pod => Spec::Pod(map.next_value()?),
         Shape::Node => Spec::Node(map.next_value()?),
         Shape::Service => Spec::Service(map.next_value()?),
+        Shape::Workload(WorkloadKind::ReplicationController) => {
+            Spec::Workload(map.next_value::<RcSpec>()?.into())
+        }
         Shape::Workload(_) => Spec::Workload(map.next_value()?),
         Shape::Pdb => Spec::Pdb(map.next_value()?),
         Shape::Namespace | Shape::List | Shape::Other => {
@@ -236,6 +243,9 @@ fn read_status<'de, A: MapAccess<'de>>(map: &mut A, shape: Shape) -> Result<Stat
     Ok(match shape {
         Shape::Pod => Status::Pod(map.next_value()?),
         Shape::Node => Status::Node(map.next_value()?),
+        Shape::Service => Status::Service(map.next_value()?),
+        Shape::Workload(_) => Status::Workload(map.next_value()?),
+        Shape::Pdb => Status::Pdb(map.next_value()?),
         _ => {
             map.next_value::<IgnoredAny>()?;
             Status::Skipped
@@ -324,16 +334,32 @@ fn finish<E: de::Error>(
                 Spec::Service(p) => Some(p),
                 _ => None,
             })?,
+            status: status.or_default("status", |s| match s {
+                Status::Service(p) => Some(p),
+                _ => None,
+            })?,
             metadata,
         })),
         Shape::Workload(k) => {
-            let spec = spec.or_default("spec", |s| match s {
-                Spec::Workload(p) => Some(p),
-                _ => None,
-            })?;
+            let spec = match (k, spec) {
+                // A buffered RC spec is read in its own wire shape.
+                (WorkloadKind::ReplicationController, Part::Buffered(v)) if !v.is_null() => {
+                    RcSpec::deserialize(v)
+                        .map_err(|e| E::custom(format_args!("spec: {e}")))?
+                        .into()
+                }
+                (_, spec) => spec.or_default("spec", |s| match s {
+                    Spec::Workload(p) => Some(p),
+                    _ => None,
+                })?,
+            };
             let selector = workload_selector(k, &spec).map_err(invalid)?;
             Object::Workload(Box::new(Workload {
                 kind: k,
+                status: status.or_default("status", |s| match s {
+                    Status::Workload(p) => Some(p),
+                    _ => None,
+                })?,
                 metadata,
                 spec,
                 selector,
@@ -346,6 +372,10 @@ fn finish<E: de::Error>(
             })?;
             let selector = pdb_selector(&api_version, &spec).map_err(invalid)?;
             Object::PodDisruptionBudget(Box::new(PodDisruptionBudget {
+                status: status.or_default("status", |s| match s {
+                    Status::Pdb(p) => Some(p),
+                    _ => None,
+                })?,
                 metadata,
                 spec,
                 selector,

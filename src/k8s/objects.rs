@@ -48,6 +48,9 @@ pub struct ObjectMeta {
     /// `metadata.deletionTimestamp`: set when the object is terminating.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_timestamp: Option<String>,
+    /// `metadata.generation` (kept for workloads and PDBs; pod records drop it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<i64>,
 }
 
 /// A toleration's effect: absent, null and `""` all match every effect.
@@ -155,14 +158,41 @@ pub struct PodSpec {
     /// `readinessGates`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub readiness_gates: Vec<ReadinessGate>,
+    /// `hostname` (an endpoint's `hostname` when `subdomain` names its Service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// `subdomain`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subdomain: Option<String>,
 }
 
-/// A container, by name.
+/// A container: its name, image and ports.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Container {
     /// `name`.
     #[serde(default)]
     pub name: String,
+    /// `image`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub image: String,
+    /// `ports` (a Service's named `targetPort` is looked up here).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<ContainerPort>,
+}
+
+/// One `containers[].ports` entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerPort {
+    /// `name`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// `containerPort`.
+    #[serde(default)]
+    pub container_port: i32,
+    /// `protocol` (`TCP` when absent, as the API server defaults it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
 }
 
 /// One `readinessGates` entry.
@@ -539,7 +569,7 @@ pub struct Namespace {
     pub metadata: ObjectMeta,
 }
 
-/// A Service: its label selector.
+/// A Service: its selector, ports and addresses.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Service {
     /// `metadata`.
@@ -548,6 +578,84 @@ pub struct Service {
     /// `spec`.
     #[serde(default)]
     pub spec: ServiceSpec,
+    /// `status`.
+    #[serde(default, skip_serializing_if = "ServiceStatus::is_empty")]
+    pub status: ServiceStatus,
+}
+
+/// `Service.status`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceStatus {
+    /// `loadBalancer`.
+    #[serde(default)]
+    pub load_balancer: LoadBalancerStatus,
+}
+
+impl ServiceStatus {
+    fn is_empty(&self) -> bool {
+        self.load_balancer.ingress.is_empty()
+    }
+}
+
+/// `status.loadBalancer`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadBalancerStatus {
+    /// `ingress`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ingress: Vec<LoadBalancerIngress>,
+}
+
+/// One `status.loadBalancer.ingress` entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadBalancerIngress {
+    /// `ip`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// `hostname`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+}
+
+/// One `Service.spec.ports` entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServicePort {
+    /// `name` (required when there is more than one port).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// `protocol` (`TCP` when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// `port`.
+    #[serde(default)]
+    pub port: i32,
+    /// `targetPort`: a number, or the name of a container port (`port` when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_port: Option<IntOrString>,
+    /// `nodePort`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_port: Option<i32>,
+    /// `appProtocol`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_protocol: Option<String>,
+}
+
+impl ServicePort {
+    /// The protocol, `TCP` when absent.
+    pub fn protocol(&self) -> &str {
+        self.protocol.as_deref().unwrap_or("TCP")
+    }
+}
+
+/// A number or a name (`intstr.IntOrString`), as in a Service's `targetPort`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum IntOrString {
+    /// A number.
+    Int(i32),
+    /// A name.
+    String(String),
 }
 
 /// `Service.spec`.
@@ -561,6 +669,24 @@ pub struct ServiceSpec {
     /// `publishNotReadyAddresses`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub publish_not_ready_addresses: bool,
+    /// `type` (`ClusterIP` when absent, as the API server defaults it).
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// `clusterIP` (`None` for a headless Service).
+    #[serde(default, rename = "clusterIP", skip_serializing_if = "Option::is_none")]
+    pub cluster_ip: Option<String>,
+    /// `externalIPs`.
+    #[serde(default, rename = "externalIPs", skip_serializing_if = "Vec::is_empty")]
+    pub external_ips: Vec<String>,
+    /// `externalName` (type `ExternalName`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_name: Option<String>,
+    /// `ipFamilies` (`IPv4`, `IPv6`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ip_families: Vec<String>,
+    /// `ports`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<ServicePort>,
 }
 
 impl Service {
@@ -595,6 +721,8 @@ pub enum WorkloadKind {
     StatefulSet,
     /// `apps/v1 DaemonSet`.
     DaemonSet,
+    /// `v1 ReplicationController` (its selector is a plain map, as a Service's).
+    ReplicationController,
 }
 
 impl WorkloadKind {
@@ -605,7 +733,21 @@ impl WorkloadKind {
             WorkloadKind::Deployment => "Deployment",
             WorkloadKind::StatefulSet => "StatefulSet",
             WorkloadKind::DaemonSet => "DaemonSet",
+            WorkloadKind::ReplicationController => "ReplicationController",
         }
+    }
+
+    /// The `apiVersion` Kubernetes serves this kind at.
+    pub fn api_version(self) -> &'static str {
+        match self {
+            WorkloadKind::ReplicationController => "v1",
+            _ => "apps/v1",
+        }
+    }
+
+    /// Whether this kind owns pods directly (a Deployment owns ReplicaSets).
+    pub fn owns_pods(self) -> bool {
+        self != WorkloadKind::Deployment
     }
 }
 
@@ -615,8 +757,13 @@ impl fmt::Display for WorkloadKind {
     }
 }
 
-/// A ReplicaSet, Deployment, StatefulSet or DaemonSet: selector, replicas, template labels.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// A ReplicaSet, Deployment, StatefulSet, DaemonSet or ReplicationController: selector,
+/// replicas, pod template and the status fields kubectl prints.
+///
+/// A ReplicationController's `spec.selector` is a plain map on the wire; it is read into
+/// `selector.matchLabels` (and written back as a map), and, as the API server defaults it, an
+/// empty one takes the template's labels.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Workload {
     /// Which controller this is.
     pub kind: WorkloadKind,
@@ -624,8 +771,87 @@ pub struct Workload {
     pub metadata: ObjectMeta,
     /// `spec`.
     pub spec: WorkloadSpec,
-    #[serde(skip)]
+    /// `status`, as written by its controller.
+    pub status: WorkloadStatus,
     pub(crate) selector: Selector,
+}
+
+impl Serialize for Workload {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[derive(Serialize)]
+        struct RcSpec<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            selector: Option<&'a BTreeMap<String, String>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            replicas: Option<i32>,
+            template: &'a PodTemplate,
+        }
+        let mut st = s.serialize_struct("Workload", 5)?;
+        st.serialize_field("apiVersion", self.kind.api_version())?;
+        st.serialize_field("kind", self.kind.as_str())?;
+        st.serialize_field("metadata", &self.metadata)?;
+        if self.kind == WorkloadKind::ReplicationController {
+            let selector = self
+                .spec
+                .selector
+                .as_ref()
+                .and_then(|s| s.match_labels.as_ref());
+            st.serialize_field(
+                "spec",
+                &RcSpec {
+                    selector,
+                    replicas: self.spec.replicas,
+                    template: &self.spec.template,
+                },
+            )?;
+        } else {
+            st.serialize_field("spec", &self.spec)?;
+        }
+        st.serialize_field("status", &self.status)?;
+        st.end()
+    }
+}
+
+/// `status` of a workload: the counts kubectl's columns print (each absent until its controller
+/// writes it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct WorkloadStatus {
+    /// `observedGeneration`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    /// `replicas` (ReplicaSet, Deployment, StatefulSet, ReplicationController).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<i32>,
+    /// `readyReplicas`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready_replicas: Option<i32>,
+    /// `availableReplicas`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_replicas: Option<i32>,
+    /// `updatedReplicas` (Deployment, StatefulSet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_replicas: Option<i32>,
+    /// `currentReplicas` (StatefulSet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_replicas: Option<i32>,
+    /// `desiredNumberScheduled` (DaemonSet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desired_number_scheduled: Option<i32>,
+    /// `currentNumberScheduled` (DaemonSet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_number_scheduled: Option<i32>,
+    /// `numberReady` (DaemonSet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_ready: Option<i32>,
+    /// `numberAvailable` (DaemonSet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_available: Option<i32>,
+    /// `updatedNumberScheduled` (DaemonSet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_number_scheduled: Option<i32>,
 }
 
 /// The selector-related part of a workload's `spec`.
@@ -642,26 +868,90 @@ pub struct WorkloadSpec {
     /// `replicas` (none for DaemonSets; Kubernetes defaults it to 1 elsewhere).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
-    /// `template`, by its labels.
+    /// `template`.
     #[serde(default)]
     pub template: PodTemplate,
 }
 
-/// `spec.template`, by its labels.
+/// A ReplicationController's `spec` on the wire (its selector is a map).
+#[derive(Deserialize)]
+pub(crate) struct RcSpec {
+    #[serde(default)]
+    selector: Option<LabelSet>,
+    #[serde(default)]
+    replicas: Option<i32>,
+    #[serde(default)]
+    template: PodTemplate,
+}
+
+impl From<RcSpec> for WorkloadSpec {
+    /// As the API server defaults it, an empty selector takes the template's labels.
+    fn from(rc: RcSpec) -> WorkloadSpec {
+        let labels = match rc.selector {
+            Some(s) if !s.is_empty() => s,
+            _ => rc.template.metadata.labels.clone(),
+        };
+        let selector = (!labels.is_empty()).then(|| LabelSelector {
+            match_labels: Some(
+                labels
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
+            match_expressions: None,
+        });
+        WorkloadSpec {
+            selector,
+            replicas: rc.replicas,
+            template: rc.template,
+        }
+    }
+}
+
+/// `spec.template`: the labels and spec of the pods a workload makes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PodTemplate {
     /// `template.metadata`.
     #[serde(default)]
     pub metadata: ObjectMeta,
+    /// `template.spec`.
+    #[serde(default)]
+    pub spec: PodSpec,
 }
 
 impl Workload {
     /// The pods this workload owns by selector. A missing selector selects nothing; an empty
-    /// one (`{}`) selects nothing for a ReplicaSet (as `GetPodReplicaSets` skips it) and
-    /// everything in the namespace for the other kinds.
+    /// one (`{}`) selects nothing for a ReplicaSet and a ReplicationController (as
+    /// `GetPodReplicaSets` and `GetPodControllers` skip it) and everything in the namespace for
+    /// the other kinds.
     pub fn selector(&self) -> &Selector {
         &self.selector
     }
+
+    /// `spec.replicas`, 1 when absent (the API server's default); 0 for a DaemonSet, which has
+    /// no scale.
+    pub fn replicas(&self) -> i32 {
+        match self.kind {
+            WorkloadKind::DaemonSet => 0,
+            _ => self.spec.replicas.unwrap_or(1),
+        }
+    }
+
+    /// Whether `metadata.deletionTimestamp` is set (a controller being deleted adopts and
+    /// releases nothing).
+    pub fn is_terminating(&self) -> bool {
+        self.metadata.deletion_timestamp.is_some()
+    }
+
+    /// The workload's controller reference (a ReplicaSet's Deployment).
+    pub fn controller_ref(&self) -> Option<&OwnerReference> {
+        controller_of(&self.metadata.owner_references)
+    }
+}
+
+/// The owner reference marked `controller: true`, as `metav1.GetControllerOf`.
+pub(crate) fn controller_of(refs: &[OwnerReference]) -> Option<&OwnerReference> {
+    refs.iter().find(|r| r.controller == Some(true))
 }
 
 /// `minAvailable` / `maxUnavailable` of a PDB: an absolute number or a percentage.
@@ -722,6 +1012,16 @@ impl<'de> Deserialize<'de> for IntOrPercent {
     }
 }
 
+impl fmt::Display for IntOrPercent {
+    /// `2` or `50%`, as kubectl prints it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IntOrPercent::Int(n) => write!(f, "{n}"),
+            IntOrPercent::Percent(p) => write!(f, "{p}%"),
+        }
+    }
+}
+
 /// A PodDisruptionBudget.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PodDisruptionBudget {
@@ -729,8 +1029,68 @@ pub struct PodDisruptionBudget {
     pub metadata: ObjectMeta,
     /// `spec`.
     pub spec: PdbSpec,
+    /// `status` as read (the store computes its own; `disruptedPods` is read from here).
+    #[serde(skip_serializing_if = "PodDisruptionBudgetStatus::is_empty")]
+    pub status: PodDisruptionBudgetStatus,
     #[serde(skip)]
     pub(crate) selector: Selector,
+}
+
+/// `PodDisruptionBudget.status`, as the disruption controller writes it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodDisruptionBudgetStatus {
+    /// `observedGeneration`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    /// `disruptedPods`: pod name → the time (RFC 3339) the Eviction API admitted its eviction.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub disrupted_pods: BTreeMap<String, String>,
+    /// `disruptionsAllowed`.
+    #[serde(default)]
+    pub disruptions_allowed: i32,
+    /// `currentHealthy`.
+    #[serde(default)]
+    pub current_healthy: i32,
+    /// `desiredHealthy`.
+    #[serde(default)]
+    pub desired_healthy: i32,
+    /// `expectedPods`.
+    #[serde(default)]
+    pub expected_pods: i32,
+    /// `conditions`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<PdbCondition>,
+}
+
+impl PodDisruptionBudgetStatus {
+    fn is_empty(&self) -> bool {
+        *self == PodDisruptionBudgetStatus::default()
+    }
+}
+
+/// One `status.conditions` entry of a PDB (`metav1.Condition`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PdbCondition {
+    /// `type` (`DisruptionAllowed`).
+    #[serde(default, rename = "type")]
+    pub type_: String,
+    /// `status`: `True` or `False`.
+    #[serde(default)]
+    pub status: String,
+    /// `reason`: `SufficientPods`, `InsufficientPods` or `SyncFailed`.
+    #[serde(default)]
+    pub reason: String,
+    /// `message`.
+    #[serde(default)]
+    pub message: String,
+    /// `observedGeneration`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    /// `lastTransitionTime`, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_transition_time: Option<String>,
 }
 
 /// `PodDisruptionBudget.spec`.
@@ -775,12 +1135,18 @@ fn owner_selector(
     Ok(s)
 }
 
-/// [`Workload::selector`]: `{}` selects nothing for a ReplicaSet only.
+/// [`Workload::selector`]: `{}` selects nothing for a ReplicaSet and a ReplicationController.
 pub(crate) fn workload_selector(
     kind: WorkloadKind,
     spec: &WorkloadSpec,
 ) -> Result<Selector, Error> {
-    owner_selector(spec.selector.as_ref(), kind == WorkloadKind::ReplicaSet)
+    owner_selector(
+        spec.selector.as_ref(),
+        matches!(
+            kind,
+            WorkloadKind::ReplicaSet | WorkloadKind::ReplicationController
+        ),
+    )
 }
 
 /// [`PodDisruptionBudget::selector`]: `{}` selects nothing in `policy/v1beta1` only.
