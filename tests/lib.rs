@@ -14,3 +14,4 @@ mod parse;
 mod props;
 mod reverse;
 mod structured;
+mod workloads;

@@ -1043,8 +1043,13 @@ pub struct PodDisruptionBudgetStatus {
     /// `observedGeneration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
-    /// `disruptedPods`: pod name → the time (RFC 3339) the Eviction API admitted its eviction.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// `disruptedPods`: pod name → the time (RFC 3339) the Eviction API admitted its eviction;
+    /// checked while reading.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "timestamps"
+    )]
     pub disrupted_pods: BTreeMap<String, String>,
     /// `disruptionsAllowed`.
     #[serde(default)]
@@ -1061,6 +1066,18 @@ pub struct PodDisruptionBudgetStatus {
     /// `conditions`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<PdbCondition>,
+}
+
+fn timestamps<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    let map = Option::<BTreeMap<String, String>>::deserialize(d)?.unwrap_or_default();
+    for (pod, t) in &map {
+        if super::parse_timestamp(t).is_none() {
+            return Err(de::Error::custom(format_args!(
+                "disruptedPods.{pod}: '{t}' is not an RFC 3339 time"
+            )));
+        }
+    }
+    Ok(map)
 }
 
 impl PodDisruptionBudgetStatus {

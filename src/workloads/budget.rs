@@ -356,9 +356,9 @@ impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
                     .iter()
                     .filter(|p| !p.is_terminating() && p.is_ready())
                     .filter(|p| {
-                        !disrupted
+                        disrupted
                             .get(p.name())
-                            .is_some_and(|&t| t + DELETION_TIMEOUT_SECONDS > self.now)
+                            .is_none_or(|&t| t + DELETION_TIMEOUT_SECONDS <= self.now)
                     })
                     .count() as i32;
                 let allowed = healthy.wrapping_sub(desired);
@@ -481,31 +481,30 @@ impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
         let get = |k: WorkloadKind, name: &str, uid: &str| {
             c.workload(k, ns, name).filter(|w| w.metadata.uid == uid)
         };
-        if is_kind(r, "ReplicationController", &[""])? {
-            if let Some(w) = get(WorkloadKind::ReplicationController, &r.name, &r.uid) {
-                return Ok(Some((&w.metadata.uid, w.replicas())));
+        if is_kind(r, "ReplicationController", &[""])?
+            && let Some(w) = get(WorkloadKind::ReplicationController, &r.name, &r.uid)
+        {
+            return Ok(Some((&w.metadata.uid, w.replicas())));
+        }
+        if is_kind(r, "ReplicaSet", &["apps", "extensions"])?
+            && let Some(rs) = get(WorkloadKind::ReplicaSet, &r.name, &r.uid)
+        {
+            // getPodDeployment: the ReplicaSet's Deployment, if it has one.
+            if let Some(d) = rs.controller_ref()
+                && is_kind(d, "Deployment", &["apps", "extensions"])?
+                && let Some(dep) = get(WorkloadKind::Deployment, &d.name, &d.uid)
+            {
+                return Ok(Some((&dep.metadata.uid, dep.replicas())));
+            }
+            // getPodReplicaSet: a ReplicaSet not controlled by a Deployment.
+            if rs.controller_ref().is_none_or(|d| d.kind != "Deployment") {
+                return Ok(Some((&rs.metadata.uid, rs.replicas())));
             }
         }
-        if is_kind(r, "ReplicaSet", &["apps", "extensions"])? {
-            if let Some(rs) = get(WorkloadKind::ReplicaSet, &r.name, &r.uid) {
-                if let Some(d) = rs.controller_ref() {
-                    if is_kind(d, "Deployment", &["apps", "extensions"])? {
-                        if let Some(dep) = get(WorkloadKind::Deployment, &d.name, &d.uid) {
-                            return Ok(Some((&dep.metadata.uid, dep.replicas())));
-                        }
-                    }
-                }
-            }
-            if let Some(rs) = get(WorkloadKind::ReplicaSet, &r.name, &r.uid) {
-                if rs.controller_ref().is_none_or(|d| d.kind != "Deployment") {
-                    return Ok(Some((&rs.metadata.uid, rs.replicas())));
-                }
-            }
-        }
-        if is_kind(r, "StatefulSet", &["apps"])? {
-            if let Some(w) = get(WorkloadKind::StatefulSet, &r.name, &r.uid) {
-                return Ok(Some((&w.metadata.uid, w.replicas())));
-            }
+        if is_kind(r, "StatefulSet", &["apps"])?
+            && let Some(w) = get(WorkloadKind::StatefulSet, &r.name, &r.uid)
+        {
+            return Ok(Some((&w.metadata.uid, w.replicas())));
         }
         // getScaleController: GET the owner's /scale.
         let group = group_of(&r.api_version)?;
