@@ -547,7 +547,8 @@ pub fn generate(options: &GenerateOptions) -> Value {
                     items.push(json!({"apiVersion": "apps/v1", "kind": "Deployment",
                         "metadata": meta(a.name, &owner_uid, None),
                         "spec": workload_spec(Some(replicas)),
-                        "status": {"availableReplicas": replicas, "readyReplicas": replicas, "replicas": replicas}}));
+                        "status": {"availableReplicas": replicas, "observedGeneration": 1, "readyReplicas": replicas,
+                            "replicas": replicas, "updatedReplicas": replicas}}));
                     // The current ReplicaSet, selecting on pod-template-hash as Kubernetes does.
                     let rs_name = format!("{}-{hash}", a.name);
                     let rs_uid = rng.uid();
@@ -558,7 +559,8 @@ pub fn generate(options: &GenerateOptions) -> Value {
                     m["labels"]["pod-template-hash"] = json!(hash);
                     items.push(
                         json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": m,
-                        "spec": spec, "status": {"readyReplicas": replicas, "replicas": replicas}}),
+                        "spec": spec, "status": {"availableReplicas": replicas, "observedGeneration": 1,
+                            "readyReplicas": replicas, "replicas": replicas}}),
                     );
                     pod_labels["pod-template-hash"] = json!(hash);
                     owner_kind = "ReplicaSet";
@@ -570,12 +572,16 @@ pub fn generate(options: &GenerateOptions) -> Value {
                     spec["serviceName"] = json!(a.name);
                     items.push(json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
                         "metadata": meta(a.name, &owner_uid, None), "spec": spec,
-                        "status": {"readyReplicas": replicas, "replicas": replicas}}));
+                        "status": {"availableReplicas": replicas, "currentReplicas": replicas,
+                            "observedGeneration": 1, "readyReplicas": replicas, "replicas": replicas,
+                            "updatedReplicas": replicas}}));
                 }
                 _ => {
                     items.push(json!({"apiVersion": "apps/v1", "kind": "DaemonSet",
                         "metadata": meta(a.name, &owner_uid, None), "spec": workload_spec(None),
-                        "status": {"desiredNumberScheduled": replicas, "numberReady": replicas}}));
+                        "status": {"currentNumberScheduled": replicas, "desiredNumberScheduled": replicas,
+                            "numberAvailable": replicas, "numberReady": replicas, "observedGeneration": 1,
+                            "updatedNumberScheduled": replicas}}));
                 }
             }
             if a.kind != "DaemonSet" {

@@ -508,3 +508,282 @@ fn the_namespace_flag_places_objects_that_have_none() {
         r.stdout
     );
 }
+
+// ---- workloads over the bundled sample (its `demo` namespace) ----
+
+/// The table's rows with the AGE column (which depends on today) cut out.
+fn without_age(table: &str) -> Vec<String> {
+    let mut lines = table.lines();
+    let header = lines.next().unwrap_or_default();
+    let age = header.find("AGE").unwrap();
+    let end = header[age..]
+        .find(|c: char| c != 'A' && c != 'G' && c != 'E' && c != ' ')
+        .map(|i| age + i);
+    std::iter::once(header)
+        .chain(lines)
+        .map(|l| {
+            let tail = end.and_then(|e| l.get(e..)).unwrap_or("");
+            format!("{}{}", &l[..age.min(l.len())], tail)
+                .trim_end()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn get_lists_services_workloads_and_budgets_in_kubectls_columns() {
+    let r = run(&["get", "svc", "-n", "demo"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        without_age(&r.stdout),
+        [
+            "NAME          TYPE           CLUSTER-IP    EXTERNAL-IP        PORT(S)",
+            "cart          ClusterIP      172.20.41.7   <none>             80/TCP",
+            "cart-public   LoadBalancer   172.20.41.9   a1b2c3-demo.e...   443:31443/TCP",
+        ]
+    );
+    let r = run(&["get", "services", "-n", "demo", "-o", "wide"]);
+    assert!(
+        r.stdout
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("AGE       SELECTOR")
+    );
+    assert!(r.stdout.contains("a1b2c3-demo.elb.eu-west-1.amazonaws.com"));
+    assert!(
+        r.stdout
+            .lines()
+            .nth(1)
+            .unwrap()
+            .ends_with("app.kubernetes.io/name=cart")
+    );
+
+    let r = run(&["get", "deploy", "-n", "demo"]);
+    assert_eq!(
+        without_age(&r.stdout),
+        [
+            "NAME      READY     UP-TO-DATE   AVAILABLE",
+            "cart      1/3       3            1"
+        ]
+    );
+    let r = run(&["get", "rs", "-n", "demo", "-o", "wide"]);
+    let lines = without_age(&r.stdout);
+    assert_eq!(
+        lines[0],
+        "NAME          DESIRED   CURRENT   READY     CONTAINERS   IMAGES                           SELECTOR"
+    );
+    assert!(lines[1].starts_with(
+        "cart-6d9f7c   3         3         1         cart         ghcr.io/example/cart:2.4.1"
+    ));
+    assert!(lines[2].ends_with("app.kubernetes.io/name=cart"));
+    let r = run(&["get", "sts", "-n", "shop", "-o", "name"]);
+    assert_eq!(
+        r.stdout,
+        "statefulset.apps/postgres\nstatefulset.apps/redis\n"
+    );
+    let r = run(&["get", "ds", "-A"]);
+    assert_eq!(
+        without_age(&r.stdout)[0],
+        "NAMESPACE     NAME            DESIRED   CURRENT   READY     UP-TO-DATE   AVAILABLE   NODE SELECTOR"
+    );
+    let r = run(&["get", "rc", "-A"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "", "No resources found\n")
+    );
+    let r = run(&["get", "pdb", "-n", "demo"]);
+    assert_eq!(
+        without_age(&r.stdout),
+        [
+            "NAME      MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS",
+            "cart      2               N/A               0"
+        ]
+    );
+    let r = run(&["get", "deployment", "nope", "-n", "demo"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            1,
+            "Error from server (NotFound): deployments.apps \"nope\" not found\n"
+        )
+    );
+    let r = run(&[
+        "get",
+        "svc",
+        "-l",
+        "app.kubernetes.io/name=web",
+        "-A",
+        "-o",
+        "name",
+    ]);
+    assert_eq!(r.stdout.lines().count(), 3, "{}", r.stdout);
+}
+
+#[test]
+fn get_pdb_as_json_carries_the_computed_status() {
+    let r = run(&["get", "pdb", "cart", "-n", "demo", "-o", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["kind"], "PodDisruptionBudget");
+    assert_eq!(v["apiVersion"], "policy/v1");
+    let s = &v["status"];
+    assert_eq!(
+        (
+            s["expectedPods"].as_i64(),
+            s["currentHealthy"].as_i64(),
+            s["desiredHealthy"].as_i64(),
+            s["disruptionsAllowed"].as_i64()
+        ),
+        (Some(3), Some(1), Some(2), Some(0))
+    );
+    assert_eq!(s["observedGeneration"], 1);
+    assert_eq!(s["conditions"][0]["type"], "DisruptionAllowed");
+    assert_eq!(s["conditions"][0]["reason"], "InsufficientPods");
+    let r = run(&["get", "pdb", "-A", "-o", "yaml"]);
+    assert!(
+        r.stdout.starts_with("apiVersion: v1\nitems:\n"),
+        "{}",
+        &r.stdout[..200.min(r.stdout.len())]
+    );
+}
+
+#[test]
+fn endpoints_prints_the_services_endpoint_slices() {
+    let r = run(&["endpoints", "-n", "demo", "cart"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        without_age(&r.stdout),
+        [
+            "NAME         ADDRESSTYPE   PORTS     ENDPOINTS",
+            "cart-9shfr   IPv4          8080      10.244.1.17,10.244.2.31,10.244.3.12 + 2 more...",
+        ]
+    );
+    let r = run(&["endpoints", "-n", "demo", "cart", "-o", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["kind"], "List");
+    let slice = &v["items"][0];
+    assert_eq!(slice["apiVersion"], "discovery.k8s.io/v1");
+    assert_eq!(slice["kind"], "EndpointSlice");
+    assert_eq!(
+        slice["metadata"]["labels"]["kubernetes.io/service-name"],
+        "cart"
+    );
+    assert_eq!(
+        slice["ports"],
+        serde_json::json!([{"name": "http", "port": 8080, "protocol": "TCP"}])
+    );
+    let eps = slice["endpoints"].as_array().unwrap();
+    assert_eq!(eps.len(), 5);
+    let terminating = eps
+        .iter()
+        .find(|e| e["targetRef"]["name"] == "cart-6d9f7c-t7m3r")
+        .unwrap();
+    assert_eq!(
+        terminating["conditions"],
+        serde_json::json!({"ready": false, "serving": true, "terminating": true})
+    );
+    assert_eq!(terminating["zone"], "eu-west-1b");
+    assert_eq!(terminating["targetRef"]["kind"], "Pod");
+    assert_eq!(
+        terminating["nodeName"],
+        "ip-10-0-0-14.eu-west-1.compute.internal"
+    );
+    let r = run(&["endpoints", "-n", "demo", "nope"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            1,
+            "Error from server (NotFound): services \"nope\" not found\n"
+        )
+    );
+}
+
+#[test]
+fn owners_and_evict_answer_for_one_pod() {
+    let r = run(&["owners", "-n", "demo", "cart-debug"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "Pod:            demo/cart-debug\n\
+         Controller:     <none> (orphan)\n\
+         Would adopt:    ReplicaSet/cart-canary\n\
+         Would release:  <none>\n\
+         Services:       cart (ready)\n\
+         Budgets:        <none>\n"
+    );
+    let r = run(&["owners", "-n", "demo", "cart-6d9f7c-q4w9z", "-o", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["ownership"]["controller"]["name"], "cart-6d9f7c");
+    assert_eq!(v["ownership"]["deployment"]["name"], "cart");
+    assert_eq!(v["budgets"][0]["status"]["currentHealthy"], 1);
+
+    let r = run(&["evict", "-n", "demo", "cart-6d9f7c-k8x2p"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            1,
+            "",
+            "error when evicting pods/\"cart-6d9f7c-k8x2p\" -n \"demo\": Cannot evict pod as it would violate the pod's disruption budget. (The disruption budget cart needs 2 healthy pods and has 1 currently)\n"
+        )
+    );
+    let r = run(&["evict", "-n", "demo", "cart-6d9f7c-k8x2p", "-o", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stderr).unwrap();
+    assert_eq!(
+        (v["code"].as_i64(), v["reason"].as_str()),
+        (Some(429), Some("TooManyRequests"))
+    );
+    assert_eq!(v["details"]["causes"][0]["reason"], "DisruptionBudget");
+    let r = run(&["evict", "-n", "demo", "cart-6d9f7c-t7m3r"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (
+            0,
+            "pod/cart-6d9f7c-t7m3r evicted (dry run): the pod is Terminating: it is deleted without checking disruption budgets\n"
+        )
+    );
+    let r = run(&["evict", "-n", "demo", "gone"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, "Error from server (NotFound): pods \"gone\" not found\n")
+    );
+}
+
+#[test]
+fn watch_replays_the_sample_stream_and_prints_each_change() {
+    let r = run(&["watch"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let want = "\
+#1 MODIFIED Pod demo/cart-6d9f7c-q4w9z
+  endpoint  svc/cart             ~ cart-6d9f7c-q4w9z 10.244.2.31: not ready, not serving -> ready
+  endpoint  svc/cart-public      ~ cart-6d9f7c-q4w9z 10.244.2.31: not ready, not serving -> ready
+  budget    pdb/cart             allowed 0 (healthy 1, desired 2, expected 3) -> allowed 0 (healthy 2, desired 2, expected 3)
+#2 DELETED Pod demo/cart-6d9f7c-t7m3r
+  endpoint  svc/cart             - cart-6d9f7c-t7m3r 10.244.3.12 (not ready, terminating)
+  endpoint  svc/cart-public      - cart-6d9f7c-t7m3r 10.244.3.12 (not ready, terminating)
+  owner     pod/cart-6d9f7c-t7m3r gone
+  budget    pdb/cart             allowed 0 (healthy 2, desired 2, expected 3) -> allowed 0 (healthy 2, desired 2, expected 2)
+#3 ADDED Pod demo/cart-6d9f7c-h2j6d
+  endpoint  svc/cart             + cart-6d9f7c-h2j6d 10.244.3.40 (not ready, not serving)
+  endpoint  svc/cart-public      + cart-6d9f7c-h2j6d 10.244.3.40 (not ready, not serving)
+  owner     pod/cart-6d9f7c-h2j6d new: ReplicaSet/cart-6d9f7c of Deployment/cart
+  budget    pdb/cart             allowed 0 (healthy 2, desired 2, expected 2) -> allowed 0 (healthy 2, desired 2, expected 3)
+#4 MODIFIED Pod demo/cart-debug
+  endpoint  svc/cart             - cart-debug 10.244.1.90 (ready)
+  owner     pod/cart-debug       orphan, adopted by ReplicaSet/cart-canary -> orphan
+#5 BOOKMARK 905: no change
+";
+    assert_eq!(r.stdout, want);
+    // A stream given with -f, over the state of the files before it; JSON lines.
+    let watch = fixture("watch.json");
+    let r = run(&["watch", "-f", &watch, "-o", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let first: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["event"], 1);
+    assert_eq!(first["what"], "ADDED Pod shop/web-1");
+    assert!(
+        r.stderr.contains("watch error: 410 Expired"),
+        "{}",
+        r.stderr
+    );
+}

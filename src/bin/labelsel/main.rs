@@ -5,10 +5,16 @@
 //! labelsel parse 'env in (prod), !gpu'
 //! labelsel explain -l 'app=web,env=prod' shop/web-1
 //! labelsel generate --pods 300 --nodes 12 --seed 1 > cluster.json
+//! labelsel get pdb -n demo
+//! labelsel endpoints -n demo cart -o json
+//! labelsel owners -n demo cart-debug
+//! labelsel evict -n demo cart-6d9f7c-a1b2c
+//! labelsel watch
 //! ```
 
 mod columns;
 mod table;
+mod workloads;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -18,9 +24,15 @@ use label_selector::generate::{GenerateOptions, generate};
 use label_selector::load::LoadError;
 use label_selector::{Cluster, ObjectId, Selector, View, validate_namespace};
 
-/// The sample cluster that `get` and `explain` read when no `-f` is given.
+/// The sample cluster that every command reads when no `-f` is given: a generated cluster and
+/// a hand-written namespace `demo` that shows every workload answer.
 const SAMPLE: &str = include_str!("../../../examples/cluster.json");
 const SAMPLE_NAME: &str = "examples/cluster.json (bundled)";
+const SCENARIO: &str = include_str!("../../../examples/demo.yaml");
+const SCENARIO_NAME: &str = "examples/demo.yaml (bundled)";
+/// The watch stream `watch` replays over the sample when no `-f` is given.
+const SAMPLE_WATCH: &str = include_str!("../../../examples/demo-watch.json");
+const SAMPLE_WATCH_NAME: &str = "examples/demo-watch.json (bundled)";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -46,6 +58,16 @@ enum Command {
     Explain(ExplainArgs),
     /// Print a synthetic, consistent cluster as a kubectl `List` (JSON or YAML).
     Generate(GenerateArgs),
+    /// A Service's EndpointSlices, as `kubectl get endpointslices -l
+    /// kubernetes.io/service-name=SERVICE` shows them.
+    Endpoints(EndpointsArgs),
+    /// A pod's controller, the controllers that would adopt or release it, its Services and
+    /// its disruption budgets.
+    Owners(PodArgs),
+    /// Whether the Eviction API would evict a pod now, and its answer; changes nothing.
+    Evict(PodArgs),
+    /// Replay a watch stream, printing each change of endpoints, ownership and budgets.
+    Watch(WatchArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -54,6 +76,37 @@ enum Resource {
     Pods,
     #[value(alias = "node", alias = "no")]
     Nodes,
+    #[value(alias = "service", alias = "svc")]
+    Services,
+    #[value(alias = "deployment", alias = "deploy")]
+    Deployments,
+    #[value(alias = "replicaset", alias = "rs")]
+    Replicasets,
+    #[value(alias = "replicationcontroller", alias = "rc")]
+    Replicationcontrollers,
+    #[value(alias = "statefulset", alias = "sts")]
+    Statefulsets,
+    #[value(alias = "daemonset", alias = "ds")]
+    Daemonsets,
+    #[value(alias = "poddisruptionbudget", alias = "pdb")]
+    Poddisruptionbudgets,
+}
+
+impl Resource {
+    fn listed(self) -> Option<workloads::Listed> {
+        use label_selector::k8s::WorkloadKind as W;
+        use workloads::Listed as L;
+        Some(match self {
+            Resource::Pods | Resource::Nodes => return None,
+            Resource::Services => L::Services,
+            Resource::Deployments => L::Workloads(W::Deployment),
+            Resource::Replicasets => L::Workloads(W::ReplicaSet),
+            Resource::Replicationcontrollers => L::Workloads(W::ReplicationController),
+            Resource::Statefulsets => L::Workloads(W::StatefulSet),
+            Resource::Daemonsets => L::Workloads(W::DaemonSet),
+            Resource::Poddisruptionbudgets => L::Pdbs,
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -77,6 +130,8 @@ struct GetArgs {
     /// What to list.
     #[arg(value_enum, default_value = "pods")]
     resource: Resource,
+    /// Only the object with this name.
+    name: Option<String>,
     /// Selector (label query) to filter on, as kubectl's -l.
     #[arg(short = 'l', long = "selector")]
     selector: Option<String>,
@@ -117,6 +172,49 @@ struct ExplainArgs {
 }
 
 #[derive(clap::Args, Debug)]
+struct EndpointsArgs {
+    /// The Service.
+    service: String,
+    /// The Service's namespace ("default" when not given).
+    #[arg(short = 'n', long = "namespace")]
+    namespace: Option<String>,
+    #[command(flatten)]
+    source: Source,
+    /// Output format: json or yaml (a `List` of `discovery.k8s.io/v1` EndpointSlices).
+    #[arg(short = 'o', long = "output", value_enum)]
+    output: Option<Output>,
+}
+
+#[derive(clap::Args, Debug)]
+struct PodArgs {
+    /// The pod.
+    pod: String,
+    /// The pod's namespace ("default" when not given).
+    #[arg(short = 'n', long = "namespace")]
+    namespace: Option<String>,
+    #[command(flatten)]
+    source: Source,
+    /// Output format: json or yaml.
+    #[arg(short = 'o', long = "output", value_enum)]
+    output: Option<Output>,
+}
+
+#[derive(clap::Args, Debug)]
+struct WatchArgs {
+    /// Files: manifests and kubectl output are loaded as the starting state, watch streams
+    /// (`kubectl get -w -o json --output-watch-events`) are replayed event by event. The
+    /// bundled sample and its watch stream when none is given.
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    files: Vec<String>,
+    /// The namespace of objects that have none ("default" when not given).
+    #[arg(short = 'n', long = "namespace")]
+    namespace: Option<String>,
+    /// `json`: one JSON object per event.
+    #[arg(short = 'o', long = "output", value_enum)]
+    output: Option<Output>,
+}
+
+#[derive(clap::Args, Debug)]
 struct GenerateArgs {
     /// Pods, DaemonSet pods included.
     #[arg(long, default_value_t = 300)]
@@ -154,6 +252,10 @@ fn main() -> ExitCode {
         Command::Parse { selector } => parse(&selector),
         Command::Explain(args) => explain(&args),
         Command::Generate(args) => generate_cmd(&args),
+        Command::Endpoints(args) => endpoints_cmd(&args),
+        Command::Owners(args) => pod_cmd(&args, false),
+        Command::Evict(args) => pod_cmd(&args, true),
+        Command::Watch(args) => watch_cmd(&args),
     };
     match result {
         Ok(out) => {
@@ -201,6 +303,7 @@ fn load(source: &Source, namespace: Option<&str>) -> Result<(Cluster, Vec<String
     let mut warnings = Vec::new();
     if source.files.is_empty() {
         cluster.load_str(SAMPLE_NAME, SAMPLE)?;
+        cluster.load_str(SCENARIO_NAME, SCENARIO)?;
         return Ok((cluster, warnings));
     }
     for file in &source.files {
@@ -267,20 +370,54 @@ fn get(args: &GetArgs) -> Result<Out, Failure> {
         stdout: String::new(),
         stderr: warnings.join("\n"),
     };
-    let (view, kind) = match args.resource {
-        Resource::Pods => (cluster.pods(), "pod"),
-        Resource::Nodes => (cluster.nodes(), "node"),
+    let opts = table::Options {
+        all_namespaces: namespace.is_none(),
+        wide: args.output == Some(Output::Wide),
+        show_labels: args.show_labels,
+        label_columns: &args.label_columns,
+        now: table::now(),
     };
-    let set = match (args.resource, namespace) {
-        (Resource::Pods, Some(ns)) => view.select_in(ns, &sel),
+    if let Some(listed) = args.resource.listed() {
+        let (stdout, message) = workloads::get(
+            &cluster,
+            listed,
+            args.name.as_deref(),
+            namespace,
+            &sel,
+            args.output,
+            &opts,
+        )?;
+        out.stdout = stdout;
+        if let Some(m) = message {
+            if !out.stderr.is_empty() {
+                out.stderr.push('\n');
+            }
+            out.stderr.push_str(&m);
+        }
+        return Ok(out);
+    }
+    let (view, kind) = match args.resource {
+        Resource::Nodes => (cluster.nodes(), "node"),
+        _ => (cluster.pods(), "pod"),
+    };
+    let pods = args.resource == Resource::Pods;
+    let set = match (pods, namespace) {
+        (true, Some(ns)) => view.select_in(ns, &sel),
         _ => view.select(&sel),
     };
-    let ids = sorted(view, set.iter());
-    let pods = args.resource == Resource::Pods;
+    let mut ids = sorted(view, set.iter());
+    if let Some(name) = &args.name {
+        ids.retain(|&id| view.get(id).is_some_and(|o| o.name() == name));
+        if ids.is_empty() {
+            return Err(Failure(format!(
+                "Error from server (NotFound): {kind}s \"{name}\" not found"
+            )));
+        }
+    }
     // kubectl prints an empty List for -o json|yaml, and the message otherwise.
     if ids.is_empty() && !matches!(args.output, Some(Output::Json | Output::Yaml)) {
-        let message = match (args.resource, namespace) {
-            (Resource::Pods, Some(ns)) => format!("No resources found in {ns} namespace."),
+        let message = match (pods, namespace) {
+            (true, Some(ns)) => format!("No resources found in {ns} namespace."),
             _ => "No resources found".to_string(),
         };
         if !out.stderr.is_empty() {
@@ -296,19 +433,8 @@ fn get(args: &GetArgs) -> Result<Out, Failure> {
             .map(|o| format!("{kind}/{}\n", o.name()))
             .collect(),
         Some(Output::Json | Output::Yaml) => table::list(pods, &cluster, &ids, args.output)?,
-        _ => {
-            let opts = table::Options {
-                all_namespaces: namespace.is_none(),
-                wide: args.output == Some(Output::Wide),
-                show_labels: args.show_labels,
-                label_columns: &args.label_columns,
-                now: table::now(),
-            };
-            match args.resource {
-                Resource::Pods => table::pods(&cluster, &ids, &opts),
-                Resource::Nodes => table::nodes(&cluster, &ids, &opts),
-            }
-        }
+        _ if pods => table::pods(&cluster, &ids, &opts),
+        _ => table::nodes(&cluster, &ids, &opts),
     };
     Ok(out)
 }
@@ -336,11 +462,14 @@ fn explain(args: &ExplainArgs) -> Result<Out, Failure> {
     let (resource, target) = match args.what.as_slice() {
         [target] => (Resource::Pods, target),
         [kind, target] => (
-            Resource::from_str(kind, true).map_err(|_| {
-                Failure(format!(
-                    "error: unknown kind {kind:?}: expected pods or nodes"
-                ))
-            })?,
+            Resource::from_str(kind, true)
+                .ok()
+                .filter(|r| r.listed().is_none())
+                .ok_or_else(|| {
+                    Failure(format!(
+                        "error: unknown kind {kind:?}: expected pods or nodes"
+                    ))
+                })?,
             target,
         ),
         _ => return Err(Failure("error: expected [pods|nodes] NAME".into())),
@@ -358,7 +487,7 @@ fn explain(args: &ExplainArgs) -> Result<Out, Failure> {
             };
             (cluster.pods(), ns, name, "pod")
         }
-        Resource::Nodes => (cluster.nodes(), "", target.as_str(), "node"),
+        _ => (cluster.nodes(), "", target.as_str(), "node"),
     };
     let shown = if ns.is_empty() {
         name.to_string()
@@ -423,5 +552,115 @@ fn generate_cmd(args: &GenerateArgs) -> Result<Out, Failure> {
     Ok(Out {
         stdout,
         stderr: String::new(),
+    })
+}
+
+/// The namespace of a command that names one object (`-n`, else `default`), checked.
+fn namespace_of(namespace: Option<&str>) -> Result<&str, Failure> {
+    let ns = namespace.unwrap_or("default");
+    validate_namespace(ns)
+        .map_err(|e| Failure(format!("error: invalid namespace {ns:?}: {}", e.message())))?;
+    Ok(ns)
+}
+
+fn endpoints_cmd(args: &EndpointsArgs) -> Result<Out, Failure> {
+    let ns = namespace_of(args.namespace.as_deref())?;
+    let (cluster, warnings) = load(&args.source, args.namespace.as_deref())?;
+    let (stdout, message) =
+        workloads::endpoints(&cluster, ns, &args.service, args.output, table::now())?;
+    let mut stderr = warnings;
+    stderr.extend(message);
+    Ok(Out {
+        stdout,
+        stderr: stderr.join("\n"),
+    })
+}
+
+fn pod_cmd(args: &PodArgs, evict: bool) -> Result<Out, Failure> {
+    let ns = namespace_of(args.namespace.as_deref())?;
+    let (cluster, warnings) = load(&args.source, args.namespace.as_deref())?;
+    let now = table::now();
+    let stdout = if evict {
+        workloads::evict(&cluster, ns, &args.pod, args.output, now)?
+    } else {
+        workloads::owners(&cluster, ns, &args.pod, args.output, now)?
+    };
+    Ok(Out {
+        stdout,
+        stderr: warnings.join("\n"),
+    })
+}
+
+fn watch_cmd(args: &WatchArgs) -> Result<Out, Failure> {
+    use label_selector::k8s::WatchEvent;
+    use label_selector::load::{is_watch_stream, read_watch_str};
+
+    let mut cluster = Cluster::new();
+    if let Some(ns) = &args.namespace {
+        cluster
+            .set_default_namespace(ns)
+            .map_err(|e| Failure(format!("error: invalid namespace {ns:?}: {}", e.message())))?;
+    }
+    let mut inputs: Vec<(String, String)> = Vec::new();
+    if args.files.is_empty() {
+        cluster.load_str(SAMPLE_NAME, SAMPLE)?;
+        cluster.load_str(SCENARIO_NAME, SCENARIO)?;
+        inputs.push((SAMPLE_WATCH_NAME.into(), SAMPLE_WATCH.into()));
+    } else {
+        for f in &args.files {
+            let text = if f == "-" {
+                let mut t = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut t)
+                    .map_err(|e| LoadError::io("-", &e))?;
+                t
+            } else {
+                std::fs::read_to_string(f).map_err(|e| LoadError::io(f, &e))?
+            };
+            inputs.push((f.clone(), text));
+        }
+    }
+    let json = args.output == Some(Output::Json);
+    let now = table::now();
+    let mut stdout = String::new();
+    let mut stderr = Vec::new();
+    for (name, text) in inputs {
+        if !is_watch_stream(&text) {
+            cluster.load_str(&name, &text)?;
+            continue;
+        }
+        for doc in read_watch_str(&name, &text)? {
+            let what = match &doc.event {
+                WatchEvent::Added(o) | WatchEvent::Modified(o) | WatchEvent::Deleted(o) => {
+                    let kind = match &doc.event {
+                        WatchEvent::Added(_) => "ADDED",
+                        WatchEvent::Modified(_) => "MODIFIED",
+                        _ => "DELETED",
+                    };
+                    format!("{kind} {o}")
+                }
+                WatchEvent::Bookmark { resource_version } => format!("BOOKMARK {resource_version}"),
+                WatchEvent::Error(status) => {
+                    stderr.push(format!(
+                        "warning: {name}: event {}: watch error: {status}",
+                        doc.index
+                    ));
+                    continue;
+                }
+                _ => continue,
+            };
+            let report = label_selector::workloads::apply(&mut cluster, doc.event, now)
+                .map_err(|e| Failure(format!("error: {name}: event {}: {e}", doc.index)))?;
+            if json {
+                stdout += &workloads::report_json(doc.index, &what, &report);
+            } else if report.is_empty() {
+                stdout += &format!("#{} {what}: no change\n", doc.index);
+            } else {
+                stdout += &workloads::report_text(doc.index, &what, &report);
+            }
+        }
+    }
+    Ok(Out {
+        stdout,
+        stderr: stderr.join("\n"),
     })
 }

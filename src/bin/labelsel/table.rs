@@ -63,14 +63,18 @@ fn labels_text(labels: &label_selector::LabelSet) -> String {
     }
 }
 
-fn extra_headers(header: &mut Vec<String>, opts: &Options<'_>) {
+pub(crate) fn extra_headers(header: &mut Vec<String>, opts: &Options<'_>) {
     header.extend(opts.label_columns.iter().map(|k| label_header(k)));
     if opts.show_labels {
         header.push("LABELS".into());
     }
 }
 
-fn extra_cells(row: &mut Vec<String>, labels: &label_selector::LabelSet, opts: &Options<'_>) {
+pub(crate) fn extra_cells(
+    row: &mut Vec<String>,
+    labels: &label_selector::LabelSet,
+    opts: &Options<'_>,
+) {
     for k in opts.label_columns {
         row.push(labels.get(k).unwrap_or("").to_string());
     }
@@ -248,7 +252,7 @@ pub(crate) fn to_yaml(value: &Value) -> Result<String, Failure> {
 }
 
 /// kubectl's AGE: the time since `timestamp` (RFC 3339, UTC), in its short human form.
-fn age(timestamp: Option<&str>, now: i64) -> String {
+pub(crate) fn age(timestamp: Option<&str>, now: i64) -> String {
     match timestamp.and_then(label_selector::k8s::parse_timestamp) {
         Some(t) => human_duration(now - t),
         None => "<unknown>".into(),
