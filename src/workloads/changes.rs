@@ -180,17 +180,39 @@ fn diff<K: Ord, V: PartialEq, C>(
 
 fn answers(w: &Workloads<'_>, a: &Affected) -> Answers {
     let c = w.cluster();
-    let pod_id = |k: &ObjectKey| c.pod_id(k.namespace(), k.name());
+    let mut endpoints = BTreeMap::new();
+    // Pairs come grouped by Service; look each Service up once, and each pod's Services
+    // once (the reverse index), instead of matching every pair's selector.
+    let mut pod_services: BTreeMap<&ObjectKey, Vec<&ObjectKey>> = BTreeMap::new();
+    for (s, p) in &a.endpoints {
+        pod_services.entry(p).or_default().push(s);
+    }
+    for (p, services) in pod_services {
+        let Some(entry) = c.pod_named(p.namespace(), p.name()) else {
+            continue;
+        };
+        let selecting = c.services_for_pod(entry.id());
+        for s in services {
+            if !selecting.contains(&s) {
+                continue;
+            }
+            let Some(svc) = c.service(s.namespace(), s.name()) else {
+                continue;
+            };
+            if let Some(e) = w.endpoint_of(svc, &entry) {
+                endpoints.insert((s.clone(), p.clone()), e);
+            }
+        }
+    }
     Answers {
-        endpoints: a
-            .endpoints
-            .iter()
-            .filter_map(|(s, p)| Some(((s.clone(), p.clone()), w.endpoint(s, pod_id(p)?)?)))
-            .collect(),
+        endpoints,
         pods: a
             .pods
             .iter()
-            .filter_map(|p| Some((p.clone(), w.ownership(pod_id(p)?)?)))
+            .filter_map(|p| {
+                let id = c.pod_id(p.namespace(), p.name())?;
+                Some((p.clone(), w.ownership(id)?))
+            })
             .collect(),
         budgets: a
             .budgets

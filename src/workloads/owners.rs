@@ -128,7 +128,11 @@ impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
                             .filter(|(k, _)| k.kind() == Kind::Deployment)
                             .map(|(k, _)| k);
                     }
-                    let matches = self.cluster.controllers_for_pod(pod).contains(&&key);
+                    let matches = self
+                        .cluster
+                        .pods()
+                        .get(pod.object_id())
+                        .is_some_and(|o| w.selector().matches(&o));
                     if claims(w, &entry)
                         && !(matches && claim_filter(w, &entry))
                         && !w.is_terminating()
