@@ -11,8 +11,8 @@ use super::pod::{PodEntry, PodRecord, Sharing};
 use crate::error::Error;
 use crate::index::{CowVec, Inventory, ObjectId, ObjectRef, ObjectSet, Snapshot, View};
 use crate::k8s::{
-    Kind, Namespace, Node, Object, ObjectKey, ObjectMeta, Pod, PodDisruptionBudget, Service,
-    WatchEvent, Workload, WorkloadKind,
+    KeyParts, Kind, Namespace, Node, Object, ObjectKey, ObjectMeta, Pod, PodDisruptionBudget,
+    Service, WatchEvent, Workload, WorkloadKind,
 };
 use crate::load::ReadLimits;
 use crate::reverse::{Scope, SelectorIndex};
@@ -344,8 +344,8 @@ impl<I: Deref<Target = View>> Cluster<I> {
 
     /// A Service by namespace and name.
     pub fn service(&self, namespace: &str, name: &str) -> Option<&Service> {
-        let key = ObjectKey::new(Kind::Service, namespace, name);
-        self.t.services.get(&key).map(|s| &**s)
+        let key = (Kind::Service, namespace, name);
+        self.t.services.get(&key as &dyn KeyParts).map(|s| &**s)
     }
 
     /// Services, sorted by namespace and name.
@@ -355,8 +355,8 @@ impl<I: Deref<Target = View>> Cluster<I> {
 
     /// A ReplicaSet, Deployment, StatefulSet or DaemonSet by kind, namespace and name.
     pub fn workload(&self, kind: WorkloadKind, namespace: &str, name: &str) -> Option<&Workload> {
-        let key = ObjectKey::new(kind.into(), namespace, name);
-        self.t.workloads.get(&key).map(|w| &**w)
+        let key = (Kind::from(kind), namespace, name);
+        self.t.workloads.get(&key as &dyn KeyParts).map(|w| &**w)
     }
 
     /// Workloads, sorted by kind (ReplicaSet, Deployment, StatefulSet, DaemonSet), namespace
@@ -367,8 +367,8 @@ impl<I: Deref<Target = View>> Cluster<I> {
 
     /// A PodDisruptionBudget by namespace and name.
     pub fn pdb(&self, namespace: &str, name: &str) -> Option<&PodDisruptionBudget> {
-        let key = ObjectKey::new(Kind::PodDisruptionBudget, namespace, name);
-        self.t.pdbs.get(&key).map(|p| &**p)
+        let key = (Kind::PodDisruptionBudget, namespace, name);
+        self.t.pdbs.get(&key as &dyn KeyParts).map(|p| &**p)
     }
 
     /// PodDisruptionBudgets, sorted by namespace and name.

@@ -182,3 +182,47 @@ impl serde::Serialize for ObjectKey {
         m.end()
     }
 }
+
+/// A key by its parts, so that maps keyed by [`ObjectKey`] can be searched without building
+/// one (no allocation). Ordered exactly as `ObjectKey`.
+pub(crate) trait KeyParts {
+    fn parts(&self) -> (Kind, &str, &str);
+}
+
+impl KeyParts for ObjectKey {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.kind, &self.namespace, &self.name)
+    }
+}
+
+impl KeyParts for (Kind, &str, &str) {
+    fn parts(&self) -> (Kind, &str, &str) {
+        *self
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn KeyParts + 'a> for ObjectKey {
+    fn borrow(&self) -> &(dyn KeyParts + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn KeyParts + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyParts + '_ {}
+
+impl PartialOrd for dyn KeyParts + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn KeyParts + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}

@@ -22,6 +22,7 @@ mod objects;
 mod time;
 mod vocab;
 mod watch;
+pub(crate) use key::KeyParts;
 pub use key::{Kind, ObjectKey};
 pub use label_selector::{LabelSelector, LabelSelectorRequirement};
 pub use node_selector::{
