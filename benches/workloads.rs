@@ -273,7 +273,12 @@ fn bench(c: &mut Criterion) {
     let probes = [("big", "app-7"), ("ns-3", "app-5")];
     for (ns, name) in probes {
         let key = ObjectKey::new(Kind::Service, ns, name);
-        let mut ours = w.endpoints(&key).unwrap();
+        let mut ours: Vec<_> = w
+            .endpoints(&key)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.into_owned())
+            .collect();
         let mut theirs = plain.endpoints(ns, name);
         ours.sort_by(|a, b| a.target_ref.name.cmp(&b.target_ref.name));
         theirs.sort_by(|a, b| a.target_ref.name.cmp(&b.target_ref.name));

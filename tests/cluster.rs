@@ -679,6 +679,35 @@ fn k8s_openapi_objects_of_every_kind_feed_the_store() {
         Workload::try_from(&ds).unwrap().kind,
         WorkloadKind::DaemonSet
     );
+    // A ReplicationController's map selector, and its default from the template's labels.
+    let rc = core::ReplicationController {
+        metadata: meta("legacy", &[]),
+        spec: Some(core::ReplicationControllerSpec {
+            selector: Some([("app".to_string(), "web".to_string())].into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let w = Workload::try_from(&rc).unwrap();
+    assert_eq!(
+        (w.kind, w.selector().to_string()),
+        (WorkloadKind::ReplicationController, "app=web".to_string())
+    );
+    let rc = core::ReplicationController {
+        metadata: meta("legacy", &[]),
+        spec: Some(core::ReplicationControllerSpec {
+            template: Some(core::PodTemplateSpec {
+                metadata: Some(meta("", &[("app", "db")])),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    assert_eq!(
+        Workload::try_from(&rc).unwrap().selector().to_string(),
+        "app=db"
+    );
     let pdb = policy::PodDisruptionBudget {
         metadata: meta("web", &[]),
         spec: Some(policy::PodDisruptionBudgetSpec {

@@ -4,8 +4,18 @@ use std::path::Path;
 
 /// Bottom to top; each may import only those before it.
 const LAYERS: &[&str] = &[
-    "vocab", "error", "syntax", "selector", "index", "query", "reverse", "k8s", "generate", "load",
+    "vocab",
+    "error",
+    "syntax",
+    "selector",
+    "index",
+    "query",
+    "reverse",
+    "k8s",
+    "generate",
+    "load",
     "cluster",
+    "workloads",
 ];
 
 fn sources(path: &Path, out: &mut Vec<(String, String)>) {

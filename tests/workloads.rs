@@ -106,7 +106,7 @@ metadata: {name: absent, namespace: shop}
     let c = load(&y);
     let w = Workloads::new(&c, NOW);
     let web = w.endpoints(&svc("shop", "web")).unwrap();
-    let names: Vec<&str> = web.iter().map(|e| e.target_ref.name.as_str()).collect();
+    let names: Vec<&str> = web.iter().map(|e| &*e.target_ref.name).collect();
     // Succeeded, Failed, IP-less pods are out; a pod on an unknown node is skipped; the
     // terminating pod stays.
     assert_eq!(names, ["ready", "terminating", "unready"]);
@@ -132,7 +132,7 @@ metadata: {name: absent, namespace: shop}
     let t = cond("terminating");
     assert_eq!((t.ready, t.serving, t.terminating), (false, true, true));
     let ready = &web[0];
-    assert_eq!(ready.addresses, ["10.0.0.1"]);
+    assert_eq!(ready.addresses.as_slice(), ["10.0.0.1"]);
     assert_eq!(ready.zone.as_deref(), Some("eu-1a"));
     assert_eq!(ready.node_name.as_deref(), Some("n1"));
     assert_eq!(ready.target_ref.uid, "u-ready");
@@ -140,14 +140,14 @@ metadata: {name: absent, namespace: shop}
     let ports: Vec<(&str, i32, &str)> = ready
         .ports
         .iter()
-        .map(|p| (p.name.as_str(), p.port, p.protocol.as_str()))
+        .map(|p| (&*p.name, p.port, &*p.protocol))
         .collect();
     assert_eq!(ports, [("http", 8080, "TCP"), ("dns", 53, "UDP")]);
     assert_eq!(web[2].zone, None); // n2 has no zone label
 
     // publishNotReadyAddresses: every pod is ready, and a pod whose node is unknown is kept.
     let all = w.endpoints(&svc("shop", "all")).unwrap();
-    let names: Vec<&str> = all.iter().map(|e| e.target_ref.name.as_str()).collect();
+    let names: Vec<&str> = all.iter().map(|e| &*e.target_ref.name).collect();
     assert_eq!(names, ["lost-node", "ready", "terminating", "unready"]);
     assert!(all.iter().all(|e| e.conditions.ready));
     assert!(
@@ -260,7 +260,7 @@ spec: {{selector: {{app: web}}, clusterIP: 10.96.0.10}}
     let w = Workloads::new(&c, NOW);
     let v6 = w.endpoints(&svc("shop", "web")).unwrap();
     assert_eq!(v6.len(), 1);
-    assert_eq!(v6[0].addresses, ["fd00::1"]);
+    assert_eq!(v6[0].addresses.as_slice(), ["fd00::1"]);
     // The hostname is set only when the pod's subdomain names the Service.
     assert_eq!(v6[0].hostname.as_deref(), Some("v6"));
     let legacy = w.endpoints(&svc("shop", "legacy")).unwrap();
@@ -1001,8 +1001,8 @@ fn store_all(c: &Cluster, now: i64) -> plain::All {
     let mut endpoints = BTreeMap::new();
     for k in c.keys(Kind::Service) {
         for e in w.endpoints(&k).unwrap() {
-            let pod = ObjectKey::pod(&e.target_ref.namespace, &e.target_ref.name);
-            endpoints.insert((k.clone(), pod), e);
+            let pod = ObjectKey::pod(&*e.target_ref.namespace, &*e.target_ref.name);
+            endpoints.insert((k.clone(), pod), e.into_owned());
         }
     }
     let pods: Vec<_> = c.pod_entries().map(|p| (p.key(), p.id())).collect();
@@ -1128,4 +1128,46 @@ proptest! {
         }
         c.internal_validate().map_err(TestCaseError::fail)?;
     }
+}
+
+/// The README's example, as written there.
+#[test]
+fn the_readme_example_holds() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let mut cluster = Cluster::new();
+    cluster
+        .load_path(format!("{dir}/examples/cluster.json"))
+        .unwrap();
+    cluster
+        .load_path(format!("{dir}/examples/demo.yaml"))
+        .unwrap();
+    let now = 1_796_000_000;
+    let w = Workloads::new(&cluster, now);
+    let cart = ObjectKey::new(Kind::Service, "demo", "cart");
+    assert_eq!(w.endpoints(&cart).unwrap().len(), 5);
+    let pod = cluster.pod_id("demo", "cart-debug").unwrap();
+    assert_eq!(
+        w.ownership(pod).unwrap().adopters,
+        [ObjectKey::new(Kind::ReplicaSet, "demo", "cart-canary")]
+    );
+    let s = w.disruption(&pdb("demo", "cart")).unwrap();
+    assert_eq!(
+        (
+            s.expected_pods,
+            s.current_healthy,
+            s.desired_healthy,
+            s.disruptions_allowed
+        ),
+        (3, 1, 2, 0)
+    );
+    let verdict = w.eviction("demo", "cart-6d9f7c-k8x2p");
+    assert_eq!(verdict.code(), 429);
+    let event: WatchEvent = serde_json::from_str(
+        r#"{"type": "DELETED", "object": {"kind": "Pod",
+        "metadata": {"name": "cart-debug", "namespace": "demo"}}}"#,
+    )
+    .unwrap();
+    let report = workloads::apply(&mut cluster, event, now).unwrap();
+    assert_eq!(report.endpoints.len(), 1);
+    assert_eq!(report.endpoints[0].service, cart);
 }

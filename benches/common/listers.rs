@@ -32,7 +32,7 @@ pub(crate) struct Listers {
 /// Every answer at one moment.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct All {
-    pub(crate) endpoints: BTreeMap<(ObjectKey, ObjectKey), Endpoint>,
+    pub(crate) endpoints: BTreeMap<(ObjectKey, ObjectKey), Endpoint<'static>>,
     pub(crate) ownership: BTreeMap<ObjectKey, Ownership>,
     pub(crate) budgets: BTreeMap<ObjectKey, DisruptionStatus>,
     pub(crate) evictions: BTreeMap<ObjectKey, Eviction>,
@@ -42,7 +42,11 @@ pub(crate) struct All {
 /// PDBs (and, for each affected PDB, its pods).
 #[derive(Debug, Default)]
 pub(crate) struct PodReport {
-    pub(crate) endpoints: Vec<(ObjectKey, Option<Endpoint>, Option<Endpoint>)>,
+    pub(crate) endpoints: Vec<(
+        ObjectKey,
+        Option<Endpoint<'static>>,
+        Option<Endpoint<'static>>,
+    )>,
     pub(crate) ownership: Option<(Option<Ownership>, Option<Ownership>)>,
     pub(crate) budgets: Vec<(ObjectKey, DisruptionStatus, DisruptionStatus)>,
 }
@@ -153,7 +157,7 @@ impl Listers {
             for name in services.keys() {
                 let skey = ObjectKey::new(Kind::Service, ns, name);
                 for e in self.endpoints(ns, name) {
-                    let pod = ObjectKey::pod(ns, &e.target_ref.name);
+                    let pod = ObjectKey::pod(ns, &*e.target_ref.name);
                     out.endpoints.insert((skey.clone(), pod), e);
                 }
             }
@@ -174,7 +178,7 @@ impl Listers {
     }
 
     /// The Service's endpoints: a scan of its namespace's pods.
-    pub(crate) fn endpoints(&self, ns: &str, name: &str) -> Vec<Endpoint> {
+    pub(crate) fn endpoints(&self, ns: &str, name: &str) -> Vec<Endpoint<'static>> {
         let Some((svc, sel)) = self.services.get(ns).and_then(|m| m.get(name)) else {
             return Vec::new();
         };
@@ -279,7 +283,7 @@ fn ready(p: &Pod) -> bool {
 }
 
 impl Listers {
-    fn endpoint(&self, svc: &Service, p: &Pod) -> Option<Endpoint> {
+    fn endpoint(&self, svc: &Service, p: &Pod) -> Option<Endpoint<'static>> {
         if matches!(p.status.phase.as_str(), "Succeeded" | "Failed") {
             return None;
         }
@@ -330,39 +334,41 @@ impl Listers {
             };
             if let Some(port) = port {
                 ports.push(EndpointPort {
-                    name: sp.name.clone(),
+                    name: sp.name.clone().into(),
                     port,
-                    protocol: proto,
-                    app_protocol: sp.app_protocol.clone(),
+                    protocol: proto.into(),
+                    app_protocol: sp.app_protocol.clone().map(Into::into),
                 });
             }
         }
         let serving = ready(p);
         let terminating = p.metadata.deletion_timestamp.is_some();
         let hostname = match (&p.spec.hostname, &p.spec.subdomain) {
-            (Some(h), Some(sub)) if !h.is_empty() && *sub == svc.metadata.name => Some(h.clone()),
+            (Some(h), Some(sub)) if !h.is_empty() && *sub == svc.metadata.name => {
+                Some(h.clone().into())
+            }
             _ => None,
         };
         Some(Endpoint {
-            addresses: vec![ip],
+            addresses: std::iter::once(ip.into()).collect(),
             conditions: EndpointConditions {
                 ready: svc.spec.publish_not_ready_addresses || (serving && !terminating),
                 serving,
                 terminating,
             },
             hostname,
-            node_name: p.spec.node_name.clone(),
+            node_name: p.spec.node_name.clone().map(Into::into),
             target_ref: TargetRef {
                 kind: "Pod",
-                namespace: p.metadata.namespace.clone(),
-                name: p.metadata.name.clone(),
-                uid: p.metadata.uid.clone(),
+                namespace: p.metadata.namespace.clone().into(),
+                name: p.metadata.name.clone().into(),
+                uid: p.metadata.uid.clone().into(),
             },
             zone: n
                 .and_then(|n| n.metadata.labels.get("topology.kubernetes.io/zone"))
                 .filter(|z| !z.is_empty())
-                .map(str::to_string),
-            ports,
+                .map(|z| z.to_string().into()),
+            ports: ports.into_iter().collect(),
             address_type: fam,
         })
     }

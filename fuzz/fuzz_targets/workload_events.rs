@@ -30,8 +30,8 @@ fn store_all(c: &Cluster, evictions: bool) -> All {
     let mut endpoints = BTreeMap::new();
     for k in c.keys(Kind::Service) {
         for e in w.endpoints(&k).unwrap() {
-            let pod = ObjectKey::pod(&e.target_ref.namespace, &e.target_ref.name);
-            endpoints.insert((k.clone(), pod), e);
+            let pod = ObjectKey::pod(&*e.target_ref.namespace, &*e.target_ref.name);
+            endpoints.insert((k.clone(), pod), e.into_owned());
         }
     }
     let pods: Vec<_> = c.pod_entries().map(|p| (p.key(), p.id())).collect();

@@ -120,7 +120,7 @@ fn via_wire<T: serde::Serialize, U: serde::de::DeserializeOwned>(
 
 /// Any k8s-openapi resource as an [`Object`], read from its wire form exactly as kubectl's
 /// JSON is read: Pods, Nodes, Namespaces, Services, ReplicaSets, Deployments, StatefulSets,
-/// DaemonSets and PodDisruptionBudgets become their models (with each kind's rule for `{}`
+/// DaemonSets, ReplicationControllers and PodDisruptionBudgets become their models (with each kind's rule for `{}`
 /// selectors), any other kind an [`Object::Other`].
 ///
 /// # Errors
@@ -183,6 +183,7 @@ via_object! {
     apps::Deployment => Workload, Workload;
     apps::StatefulSet => Workload, Workload;
     apps::DaemonSet => Workload, Workload;
+    core::ReplicationController => Workload, Workload;
     policy::PodDisruptionBudget => PodDisruptionBudget, PodDisruptionBudget;
 }
 

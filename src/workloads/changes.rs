@@ -17,9 +17,9 @@ pub struct EndpointChange {
     /// The pod.
     pub pod: ObjectKey,
     /// The endpoint before the event (`None`: added).
-    pub before: Option<Endpoint>,
+    pub before: Option<Endpoint<'static>>,
     /// The endpoint after the event (`None`: removed).
-    pub after: Option<Endpoint>,
+    pub after: Option<Endpoint<'static>>,
 }
 
 /// A pod whose [`Ownership`] changed (or that appeared or went).
@@ -79,7 +79,7 @@ struct Affected {
 
 /// The answers for an [`Affected`] set at one moment.
 struct Answers {
-    endpoints: BTreeMap<(ObjectKey, ObjectKey), Endpoint>,
+    endpoints: BTreeMap<(ObjectKey, ObjectKey), Endpoint<'static>>,
     pods: BTreeMap<ObjectKey, Ownership>,
     budgets: BTreeMap<ObjectKey, DisruptionStatus>,
 }
@@ -200,7 +200,7 @@ fn answers(w: &Workloads<'_>, a: &Affected) -> Answers {
                 continue;
             };
             if let Some(e) = w.endpoint_of(svc, &entry) {
-                endpoints.insert((s.clone(), p.clone()), e);
+                endpoints.insert((s.clone(), p.clone()), e.into_owned());
             }
         }
     }

@@ -1,11 +1,13 @@
 //! Service endpoints with the EndpointSlice controller's semantics
 //! (`pkg/controller/endpointslice`, `staging/src/k8s.io/endpointslice`).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Deref;
 
 use serde::Serialize;
 use serde_json::{Value, json};
+use smallvec::SmallVec;
 
 use super::Workloads;
 use crate::cluster::{PodEntry, PodId};
@@ -31,65 +33,110 @@ pub struct EndpointConditions {
 
 /// `endpoints[].targetRef`: the pod behind an endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-pub struct TargetRef {
+pub struct TargetRef<'a> {
     /// Always `Pod`.
     pub kind: &'static str,
     /// The pod's namespace.
-    pub namespace: String,
+    pub namespace: Cow<'a, str>,
     /// The pod's name.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// The pod's uid.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub uid: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub uid: Cow<'a, str>,
 }
 
 /// One `ports` entry of an EndpointSlice: a Service port resolved against one pod.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct EndpointPort {
+pub struct EndpointPort<'a> {
     /// The Service port's name (`""` when it has none).
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// The pod's port: the numeric `targetPort`, or the container port of that name.
     pub port: i32,
     /// `TCP`, `UDP` or `SCTP`.
-    pub protocol: String,
+    pub protocol: Cow<'a, str>,
     /// The Service port's `appProtocol`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_protocol: Option<String>,
+    pub app_protocol: Option<Cow<'a, str>>,
+}
+
+impl EndpointPort<'_> {
+    /// The same port, owning its text.
+    pub fn into_owned(self) -> EndpointPort<'static> {
+        EndpointPort {
+            name: Cow::Owned(self.name.into_owned()),
+            port: self.port,
+            protocol: Cow::Owned(self.protocol.into_owned()),
+            app_protocol: self.app_protocol.map(|a| Cow::Owned(a.into_owned())),
+        }
+    }
 }
 
 /// One endpoint of a Service: a pod, as the EndpointSlice controller writes it.
+///
+/// Answers borrow their text from the store (`Endpoint<'c>`, no allocation per endpoint);
+/// [`into_owned`](Endpoint::into_owned) keeps one past the borrow, as
+/// [`EndpointChange`](super::EndpointChange) does.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Endpoint {
+pub struct Endpoint<'a> {
     /// The pod's IP of the slice's address family.
-    pub addresses: Vec<String>,
+    pub addresses: SmallVec<[Cow<'a, str>; 1]>,
     /// Ready, serving, terminating.
     pub conditions: EndpointConditions,
     /// `spec.hostname`, when `spec.subdomain` names the Service.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
+    pub hostname: Option<Cow<'a, str>>,
     /// `spec.nodeName`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
+    pub node_name: Option<Cow<'a, str>>,
     /// The pod.
-    pub target_ref: TargetRef,
+    pub target_ref: TargetRef<'a>,
     /// The node's `topology.kubernetes.io/zone` label.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub zone: Option<String>,
+    pub zone: Option<Cow<'a, str>>,
     /// The Service's ports as resolved for this pod (endpoints with the same ports share
     /// slices).
     #[serde(skip)]
-    pub ports: Vec<EndpointPort>,
+    pub ports: SmallVec<[EndpointPort<'a>; 2]>,
     /// `IPv4` or `IPv6`.
     #[serde(skip)]
     pub address_type: &'static str,
 }
 
+fn owned(c: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(c.into_owned())
+}
+
+impl Endpoint<'_> {
+    /// The same endpoint, owning its text.
+    pub fn into_owned(self) -> Endpoint<'static> {
+        Endpoint {
+            addresses: self.addresses.into_iter().map(owned).collect(),
+            conditions: self.conditions,
+            hostname: self.hostname.map(owned),
+            node_name: self.node_name.map(owned),
+            target_ref: TargetRef {
+                kind: self.target_ref.kind,
+                namespace: owned(self.target_ref.namespace),
+                name: owned(self.target_ref.name),
+                uid: owned(self.target_ref.uid),
+            },
+            zone: self.zone.map(owned),
+            ports: self
+                .ports
+                .into_iter()
+                .map(EndpointPort::into_owned)
+                .collect(),
+            address_type: self.address_type,
+        }
+    }
+}
+
 /// One EndpointSlice: the endpoints of one address type and one port mapping, at most
 /// [`MAX_ENDPOINTS_PER_SLICE`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EndpointSlice {
+pub struct EndpointSlice<'a> {
     /// `metadata.name`: the Service's name, `-`, and a suffix derived from the slice's
     /// contents (Kubernetes' suffix is random; this one is stable).
     pub name: String,
@@ -100,12 +147,12 @@ pub struct EndpointSlice {
     /// `IPv4` or `IPv6`.
     pub address_type: &'static str,
     /// The endpoints, by pod name.
-    pub endpoints: Vec<Endpoint>,
+    pub endpoints: Vec<Endpoint<'a>>,
     /// The ports.
-    pub ports: Vec<EndpointPort>,
+    pub ports: Vec<EndpointPort<'a>>,
 }
 
-impl EndpointSlice {
+impl EndpointSlice<'_> {
     /// The slice as `kubectl get endpointslice -o json` prints it (`discovery.k8s.io/v1`).
     pub fn to_json(&self) -> Value {
         let mut owner = json!({
@@ -157,8 +204,8 @@ pub(super) fn should_be_in_endpoints(pod: &PodEntry<'_>) -> bool {
 
 /// The address types of the Service's slices: `spec.ipFamilies`, else the family of
 /// `clusterIP`, else `IPv4` (what the API server defaults a single-stack Service to).
-fn address_types(svc: &Service) -> Vec<&'static str> {
-    let mut types = Vec::new();
+fn address_types(svc: &Service) -> SmallVec<[&'static str; 2]> {
+    let mut types = SmallVec::new();
     for f in &svc.spec.ip_families {
         let t = match f.as_str() {
             "IPv4" => "IPv4",
@@ -200,27 +247,36 @@ fn find_port(pod: &PodEntry<'_>, sp: &ServicePort) -> Option<i32> {
 }
 
 /// `getEndpointPorts`: the Service's ports that resolve for this pod.
-fn endpoint_ports(svc: &Service, pod: &PodEntry<'_>) -> Vec<EndpointPort> {
+fn endpoint_ports<'a>(svc: &'a Service, pod: &PodEntry<'_>) -> SmallVec<[EndpointPort<'a>; 2]> {
     svc.spec
         .ports
         .iter()
         .filter_map(|sp| {
             Some(EndpointPort {
-                name: sp.name.clone(),
+                name: Cow::Borrowed(sp.name.as_str()),
                 port: find_port(pod, sp)?,
-                protocol: sp.protocol().to_string(),
-                app_protocol: sp.app_protocol.clone(),
+                protocol: Cow::Borrowed(sp.protocol()),
+                app_protocol: sp.app_protocol.as_deref().map(Cow::Borrowed),
             })
         })
         .collect()
 }
 
 impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
-    /// The endpoint `svc` (stored as `key`) makes of `pod`, if the pod is one: its labels
-    /// must match the selector (the caller checks), it must be in endpoints
-    /// (not Succeeded or Failed, with an IP), its node must be stored unless
-    /// `publishNotReadyAddresses`, and its IP must be of one of the Service's address types.
-    pub(super) fn endpoint_of(&self, svc: &Service, pod: &PodEntry<'_>) -> Option<Endpoint> {
+    /// The endpoint `svc` makes of `pod`, if the pod is one: its labels must match the
+    /// selector (the caller checks), it must be in endpoints (not Succeeded or Failed, with an
+    /// IP), its node must be stored unless `publishNotReadyAddresses`, and its IP must be of
+    /// one of the Service's address types.
+    pub(super) fn endpoint_of(&self, svc: &'c Service, pod: &PodEntry<'c>) -> Option<Endpoint<'c>> {
+        self.endpoint_with(svc, &address_types(svc), pod)
+    }
+
+    fn endpoint_with(
+        &self,
+        svc: &'c Service,
+        types: &[&'static str],
+        pod: &PodEntry<'c>,
+    ) -> Option<Endpoint<'c>> {
         if !should_be_in_endpoints(pod) {
             return None;
         }
@@ -231,7 +287,7 @@ impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
         }
         let ip = pod.pod_ip()?;
         let address_type = family(ip);
-        if !address_types(svc).contains(&address_type) {
+        if !types.contains(&address_type) {
             return None;
         }
         let serving = pod.is_ready();
@@ -239,39 +295,41 @@ impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
         let spec = pod.spec();
         let hostname = spec
             .hostname
-            .as_ref()
+            .as_deref()
             .filter(|h| {
                 !h.is_empty()
                     && spec.subdomain.as_deref() == Some(svc.metadata.name.as_str())
                     && svc.metadata.namespace == pod.namespace()
             })
-            .cloned();
+            .map(Cow::Borrowed);
+        let mut addresses = SmallVec::new();
+        addresses.push(Cow::Borrowed(ip));
         Some(Endpoint {
-            addresses: vec![ip.to_string()],
+            addresses,
             conditions: EndpointConditions {
                 ready: svc.spec.publish_not_ready_addresses || (serving && !terminating),
                 serving,
                 terminating,
             },
             hostname,
-            node_name: pod.node_name().map(str::to_string),
+            node_name: pod.node_name().map(Cow::Borrowed),
             target_ref: TargetRef {
                 kind: "Pod",
-                namespace: pod.namespace().to_string(),
-                name: pod.name().to_string(),
-                uid: pod.uid().to_string(),
+                namespace: Cow::Borrowed(pod.namespace()),
+                name: Cow::Borrowed(pod.name()),
+                uid: Cow::Borrowed(pod.uid()),
             },
             zone: node
                 .and_then(|n| n.label(ZONE_LABEL))
                 .filter(|z| !z.is_empty())
-                .map(str::to_string),
+                .map(Cow::Borrowed),
             ports: endpoint_ports(svc, pod),
             address_type,
         })
     }
 
     /// The endpoint the Service `service` has for `pod`, if any (the selector is checked).
-    pub fn endpoint(&self, service: &ObjectKey, pod: PodId) -> Option<Endpoint> {
+    pub fn endpoint(&self, service: &ObjectKey, pod: PodId) -> Option<Endpoint<'c>> {
         let svc = self.cluster.service(service.namespace(), service.name())?;
         let entry = self.cluster.pod(pod)?;
         if entry.namespace() != service.namespace() {
@@ -289,19 +347,20 @@ impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
     /// endpoints. `None` if the Service is not stored.
     ///
     /// Cost: one bitmap query, then a record read per selected pod.
-    pub fn endpoints(&self, key: &ObjectKey) -> Option<Vec<Endpoint>> {
+    pub fn endpoints(&self, key: &ObjectKey) -> Option<Vec<Endpoint<'c>>> {
         if key.kind() != Kind::Service {
             return None;
         }
         let svc = self.cluster.service(key.namespace(), key.name())?;
         let view = self.cluster.pods();
         let set = view.select_in(key.namespace(), &svc.selector());
-        let mut out: Vec<Endpoint> = set
+        let types = address_types(svc);
+        let mut out: Vec<Endpoint<'c>> = set
             .iter()
             .filter_map(|id| self.cluster.pod_by_object_id(id))
-            .filter_map(|p| self.endpoint_of(svc, &p))
+            .filter_map(|p| self.endpoint_with(svc, &types, &p))
             .collect();
-        out.sort_by(|a, b| a.target_ref.name.cmp(&b.target_ref.name));
+        out.sort_unstable_by(|a, b| a.target_ref.name.cmp(&b.target_ref.name));
         Some(out)
     }
 
@@ -309,17 +368,17 @@ impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
     /// address type and resolved ports, [`MAX_ENDPOINTS_PER_SLICE`] per slice, and one empty
     /// placeholder per address type when there are none. Empty for a Service without a
     /// selector (the controller manages no slices for it); `None` if it is not stored.
-    pub fn endpoint_slices(&self, key: &ObjectKey) -> Option<Vec<EndpointSlice>> {
+    pub fn endpoint_slices(&self, key: &ObjectKey) -> Option<Vec<EndpointSlice<'c>>> {
         let endpoints = self.endpoints(key)?;
         let svc = self.cluster.service(key.namespace(), key.name())?;
         if svc.selector().is_nothing() {
             return Some(Vec::new());
         }
-        let mut groups: BTreeMap<(&'static str, Vec<EndpointPort>), Vec<Endpoint>> =
+        let mut groups: BTreeMap<(&'static str, Vec<EndpointPort<'c>>), Vec<Endpoint<'c>>> =
             BTreeMap::new();
         for e in endpoints {
             groups
-                .entry((e.address_type, e.ports.clone()))
+                .entry((e.address_type, e.ports.to_vec()))
                 .or_default()
                 .push(e);
         }
@@ -347,7 +406,7 @@ impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
     /// The Services in the pod's namespace whose selector picks it, each with the endpoint it
     /// makes of the pod (`None` when the pod is selected but not an endpoint: no IP,
     /// terminal, node unknown).
-    pub fn services_of(&self, pod: PodId) -> Vec<(ObjectKey, Option<Endpoint>)> {
+    pub fn services_of(&self, pod: PodId) -> Vec<(ObjectKey, Option<Endpoint<'c>>)> {
         let Some(entry) = self.cluster.pod(pod) else {
             return Vec::new();
         };
@@ -362,14 +421,14 @@ impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
     }
 }
 
-fn slice(
+fn slice<'c>(
     key: &ObjectKey,
     svc: &Service,
     address_type: &'static str,
-    ports: Vec<EndpointPort>,
-    endpoints: Vec<Endpoint>,
+    ports: Vec<EndpointPort<'c>>,
+    endpoints: Vec<Endpoint<'c>>,
     index: usize,
-) -> EndpointSlice {
+) -> EndpointSlice<'c> {
     EndpointSlice {
         name: format!(
             "{}-{}",

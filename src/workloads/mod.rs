@@ -41,7 +41,7 @@
 //! "#)?;
 //! let w = Workloads::new(&cluster, 0);
 //! let eps = w.endpoints(&ObjectKey::new(label_selector::k8s::Kind::Service, "shop", "web")).unwrap();
-//! assert_eq!(eps[0].addresses, ["10.0.0.5"]);
+//! assert_eq!(eps[0].addresses.as_slice(), ["10.0.0.5"]);
 //! assert!(eps[0].conditions.ready);
 //! let status = w.disruption(&ObjectKey::new(label_selector::k8s::Kind::PodDisruptionBudget, "shop", "web")).unwrap();
 //! assert_eq!((status.current_healthy, status.desired_healthy, status.disruptions_allowed), (1, 1, 0));

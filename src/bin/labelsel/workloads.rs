@@ -483,7 +483,7 @@ fn slice_row(s: &EndpointSlice, created: Option<&str>, now: i64) -> Vec<String> 
     let addrs = first_three(
         s.endpoints
             .iter()
-            .flat_map(|e| e.addresses.clone())
+            .flat_map(|e| e.addresses.iter().map(|a| a.to_string()))
             .collect(),
     );
     vec![
@@ -694,20 +694,20 @@ pub(crate) fn report_text(index: usize, what: &str, r: &Report) -> String {
             (None, Some(a)) => format!(
                 "+ {} {} ({})",
                 pod_name(&c.pod),
-                a.addresses.join(","),
+                a.addresses.as_slice().join(","),
                 conditions(a)
             ),
             (Some(b), None) => format!(
                 "- {} {} ({})",
                 pod_name(&c.pod),
-                b.addresses.join(","),
+                b.addresses.as_slice().join(","),
                 conditions(b)
             ),
             (Some(b), Some(a)) if b.conditions != a.conditions => {
                 format!(
                     "~ {} {}: {} -> {}",
                     pod_name(&c.pod),
-                    a.addresses.join(","),
+                    a.addresses.as_slice().join(","),
                     conditions(b),
                     conditions(a)
                 )
@@ -715,7 +715,7 @@ pub(crate) fn report_text(index: usize, what: &str, r: &Report) -> String {
             (Some(_), Some(a)) => format!(
                 "~ {} {} ({}): address, node, zone or ports changed",
                 pod_name(&c.pod),
-                a.addresses.join(","),
+                a.addresses.as_slice().join(","),
                 conditions(a)
             ),
             (None, None) => continue,
