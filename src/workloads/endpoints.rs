@@ -355,13 +355,17 @@ impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
         let view = self.cluster.pods();
         let set = view.select_in(key.namespace(), &svc.selector());
         let types = address_types(svc);
-        let mut out: Vec<Endpoint<'c>> = set
+        // Sort the small entries, not the endpoints built from them.
+        let mut pods: Vec<PodEntry<'c>> = set
             .iter()
             .filter_map(|id| self.cluster.pod_by_object_id(id))
-            .filter_map(|p| self.endpoint_with(svc, &types, &p))
             .collect();
-        out.sort_unstable_by(|a, b| a.target_ref.name.cmp(&b.target_ref.name));
-        Some(out)
+        pods.sort_unstable_by_key(|p| p.name());
+        Some(
+            pods.iter()
+                .filter_map(|p| self.endpoint_with(svc, &types, p))
+                .collect(),
+        )
     }
 
     /// The EndpointSlices the controller keeps for the Service `key`: endpoints grouped by
