@@ -350,16 +350,54 @@ fn bench(c: &mut Criterion) {
             bch.iter(|| black_box(plain.budget_named(b.namespace(), b.name(), NOW)))
         });
     }
-    let probe = cluster.pod_id("big", "app-8-h1-0").unwrap();
-    g.bench_function("parts of a pod event: Workloads::ownership", |b| {
+    // The parts of a pod event's report, on the event pods round robin (as the events read
+    // them: mostly cold) and on one pod (hot).
+    let probes: Vec<_> = relabel[0]
+        .iter()
+        .map(|o| cluster.pod_id("big", &as_pod(o).metadata.name).unwrap())
+        .collect();
+    let budgets_of: Vec<ObjectKey> = probes
+        .iter()
+        .map(|&p| cluster.pdbs_for_pod(p)[0].clone())
+        .collect();
+    let mut i = 0;
+    g.bench_function(
+        "parts of a pod event, 2048 pods round robin: Workloads::ownership",
+        |b| {
+            b.iter(|| {
+                i += 1;
+                black_box(w.ownership(probes[i % POOL]))
+            })
+        },
+    );
+    let mut i = 0;
+    g.bench_function(
+        "parts of a pod event, 2048 pods round robin: Workloads::services_of",
+        |b| {
+            b.iter(|| {
+                i += 1;
+                black_box(w.services_of(probes[i % POOL]))
+            })
+        },
+    );
+    let mut i = 0;
+    g.bench_function(
+        "parts of a pod event, 2048 pods round robin: Workloads::disruption",
+        |b| {
+            b.iter(|| {
+                i += 1;
+                black_box(w.disruption(&budgets_of[i % POOL]))
+            })
+        },
+    );
+    let probe = probes[0];
+    g.bench_function("parts of a pod event, one pod: Workloads::ownership", |b| {
         b.iter(|| black_box(w.ownership(black_box(probe))))
     });
-    g.bench_function("parts of a pod event: Workloads::services_of", |b| {
-        b.iter(|| black_box(w.services_of(black_box(probe))))
-    });
-    g.bench_function("parts of a pod event: Cluster::services_for_pod", |b| {
-        b.iter(|| black_box(cluster.services_for_pod(black_box(probe))))
-    });
+    g.bench_function(
+        "parts of a pod event, one pod: Workloads::services_of",
+        |b| b.iter(|| black_box(w.services_of(black_box(probe)))),
+    );
     for (ns, p) in evict {
         g.bench_function(format!("eviction {p}: Workloads::eviction"), |b| {
             b.iter(|| black_box(w.eviction(ns, black_box(p))))

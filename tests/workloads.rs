@@ -1171,3 +1171,48 @@ fn the_readme_example_holds() {
     assert_eq!(report.endpoints.len(), 1);
     assert_eq!(report.endpoints[0].service, cart);
 }
+
+/// A snapshot keeps answering as of its moment while the writer moves on.
+#[test]
+fn snapshots_answer_consistently() {
+    let mut y = format!("{NODES}---{OWNERS}");
+    y += &pod_yaml(
+        "web-1-a",
+        "app: web, pod-template-hash: '1'",
+        "n1",
+        "Running",
+        true,
+        "10.0.0.1",
+        ", ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-1, uid: rs-1, controller: true}]",
+    );
+    y += "---\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}}\n";
+    y += &budget_yaml(
+        "web",
+        "minAvailable: 1, selector: {matchLabels: {app: web}}",
+        "",
+    );
+    let mut c = load(&y);
+    let snap = c.snapshot();
+    c.delete(&ObjectKey::pod("shop", "web-1-a"));
+    let before = Workloads::new(&snap, NOW);
+    let now = Workloads::new(&c, NOW);
+    assert_eq!(before.endpoints(&svc("shop", "web")).unwrap().len(), 1);
+    assert!(now.endpoints(&svc("shop", "web")).unwrap().is_empty());
+    assert_eq!(
+        before
+            .disruption(&pdb("shop", "web"))
+            .unwrap()
+            .current_healthy,
+        1
+    );
+    assert_eq!(
+        now.disruption(&pdb("shop", "web")).unwrap().current_healthy,
+        0
+    );
+    let handle = std::thread::spawn(move || {
+        Workloads::new(&snap, NOW)
+            .eviction("shop", "web-1-a")
+            .code()
+    });
+    assert_eq!(handle.join().unwrap(), 429);
+}
