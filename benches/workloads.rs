@@ -158,13 +158,33 @@ fn bench(c: &mut Criterion) {
         (0..POOL).map(|i| big(i * 2, true, "b")).collect(),
         (0..POOL).map(|i| big(i * 2, true, "a")).collect(),
     ];
+    // A kubelet status heartbeat: a condition that no answer reads flips.
+    let heartbeat = |i: usize, up: bool| {
+        let mut v = pod(
+            "big",
+            i % BIG_DEPLOYMENTS,
+            i / BIG_DEPLOYMENTS % 2,
+            true,
+            "a",
+        );
+        let status = if up { "True" } else { "False" };
+        v["status"]["conditions"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"type": "PodReadyToStartContainers", "status": status}));
+        object(v)
+    };
+    let beat: [Vec<Object>; 2] = [
+        (0..POOL).map(|i| heartbeat(i * 2, false)).collect(),
+        (0..POOL).map(|i| heartbeat(i * 2, true)).collect(),
+    ];
     let flip: [Vec<Object>; 2] = [
         (0..POOL).map(|i| big(i * 2 + 1, false, "a")).collect(),
         (0..POOL).map(|i| big(i * 2 + 1, true, "a")).collect(),
     ];
 
     // The baseline does the same work: check its reports against the store's on a sample.
-    for (k, pool) in [&relabel, &flip].into_iter().enumerate() {
+    for (k, pool) in [&relabel, &flip, &beat].into_iter().enumerate() {
         for version in [0, 1] {
             for o in pool[version].iter().take(16) {
                 let p = as_pod(o);
@@ -187,7 +207,11 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group(format!("workloads/pod-event-{pods}-pods"));
     g.throughput(Throughput::Elements(1));
-    for (name, pool) in [("relabel", &relabel), ("readiness flip", &flip)] {
+    for (name, pool) in [
+        ("relabel", &relabel),
+        ("readiness flip", &flip),
+        ("status heartbeat", &beat),
+    ] {
         let mut i = 0;
         g.bench_function(format!("{name}: workloads::apply"), |b| {
             b.iter_batched(
@@ -258,7 +282,7 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
     // Criterion ran each side a different number of times: bring both to the same state.
-    for pool in [&relabel, &flip] {
+    for pool in [&relabel, &flip, &beat] {
         for o in &pool[1] {
             let p = as_pod(o);
             let (ns, name) = (p.metadata.namespace.clone(), p.metadata.name.clone());

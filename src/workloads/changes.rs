@@ -222,6 +222,58 @@ fn answers(w: &Workloads<'_>, a: &Affected) -> Answers {
     }
 }
 
+/// Which parts of a stored pod an update leaves as they are.
+#[derive(Clone, Copy)]
+struct Unchanged {
+    labels: bool,
+    owners: bool,
+    phase: bool,
+    deletion: bool,
+    ready: bool,
+    /// IP, node, uid, hostname, subdomain and containers (ports): the rest of an endpoint.
+    endpoint: bool,
+}
+
+impl Unchanged {
+    fn of(old: &crate::cluster::PodEntry<'_>, new: &crate::k8s::Pod) -> Unchanged {
+        let labels = old.object_ref().label_pairs().count() == new.metadata.labels.len()
+            && new
+                .metadata
+                .labels
+                .iter()
+                .all(|(k, v)| old.label(k) == Some(v));
+        let (os, ns) = (old.spec(), &new.spec);
+        Unchanged {
+            labels,
+            owners: old.owner_references() == new.metadata.owner_references.as_slice(),
+            phase: old.status().phase == new.status.phase,
+            deletion: old.deletion_timestamp() == new.metadata.deletion_timestamp.as_deref(),
+            ready: old.is_ready() == new.is_ready(),
+            endpoint: old.pod_ip() == new.status.pod_ip.as_deref()
+                && old.node_name() == ns.node_name.as_deref()
+                && old.uid() == new.metadata.uid
+                && os.hostname == ns.hostname
+                && os.subdomain == ns.subdomain
+                && os.containers == ns.containers,
+        }
+    }
+
+    /// Ownership reads labels, owner references, phase and deletion (and the name).
+    fn ownership(self) -> bool {
+        self.labels && self.owners && self.phase && self.deletion
+    }
+
+    /// Endpoints read labels, phase, readiness, deletion and the endpoint's fields.
+    fn endpoints(self) -> bool {
+        self.labels && self.phase && self.ready && self.deletion && self.endpoint
+    }
+
+    /// Budgets read labels, readiness, deletion and owner references (and the name).
+    fn budgets(self) -> bool {
+        self.labels && self.ready && self.deletion && self.owners
+    }
+}
+
 /// What an event on `object` can change, read from the store before the event.
 fn affected(w: &Workloads<'_>, object: &Object, deleting: bool) -> Affected {
     let c = w.cluster();
@@ -236,26 +288,47 @@ fn affected(w: &Workloads<'_>, object: &Object, deleting: bool) -> Affected {
     let pod_key = |id: PodId| c.pod(id).map(|p| p.key());
     match (key.kind(), object) {
         (Kind::Pod, Object::Pod(pod)) => {
+            let stored = c.pod_named(ns, key.name());
+            // What of the pod the answers read, and whether the event changes it: an update
+            // that changes none of it (a kubelet status heartbeat, a restart count) changes
+            // no answer, as the controllers' update handlers also decide.
+            let same = match (&stored, deleting) {
+                (Some(old), false) => Some(Unchanged::of(old, pod)),
+                _ => None,
+            };
             let mut services: BTreeSet<ObjectKey> = BTreeSet::new();
             let mut budgets: BTreeSet<ObjectKey> = BTreeSet::new();
-            if let Some(id) = c.pod_id(ns, key.name()) {
-                services.extend(c.services_for_pod(id).into_iter().cloned());
-                budgets.extend(c.pdbs_for_pod(id).into_iter().cloned());
+            let endpoints = same.is_none_or(|s| !s.endpoints());
+            let budget = same.is_none_or(|s| !s.budgets());
+            if let Some(old) = &stored {
+                if endpoints {
+                    services.extend(c.services_for_pod(old.id()).into_iter().cloned());
+                }
+                if budget {
+                    budgets.extend(c.pdbs_for_pod(old.id()).into_iter().cloned());
+                }
             }
-            if !deleting {
-                let labels = pod.metadata.labels.iter();
-                services.extend(
-                    c.service_selectors()
-                        .matching(ns, labels)
-                        .into_iter()
-                        .cloned(),
-                );
-                let labels = pod.metadata.labels.iter();
-                budgets.extend(c.pdb_selectors().matching(ns, labels).into_iter().cloned());
+            // With the same labels, the new labels select what the old ones did.
+            if !deleting && same.is_none_or(|s| !s.labels) {
+                if endpoints {
+                    let labels = pod.metadata.labels.iter();
+                    services.extend(
+                        c.service_selectors()
+                            .matching(ns, labels)
+                            .into_iter()
+                            .cloned(),
+                    );
+                }
+                if budget {
+                    let labels = pod.metadata.labels.iter();
+                    budgets.extend(c.pdb_selectors().matching(ns, labels).into_iter().cloned());
+                }
             }
             out.endpoints = services.into_iter().map(|s| (s, key.clone())).collect();
             out.budgets = budgets;
-            out.pods.insert(key);
+            if same.is_none_or(|s| !s.ownership()) {
+                out.pods.insert(key);
+            }
         }
         (Kind::Node, _) => {
             for id in c.pods_on_node(key.name()) {
