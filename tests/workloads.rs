@@ -908,8 +908,9 @@ fn a_disrupted_pods_entry_must_be_a_timestamp() {
     assert!(err.to_string().contains("disruptedPods"), "{err}");
 }
 
-#[test]
-fn apply_reports_endpoint_ownership_and_budget_changes() {
+/// The nodes, the owners, one ready `web` pod of ReplicaSet `web-1`, a Service and a budget
+/// over it.
+fn one_web_pod() -> String {
     let mut y = format!("{NODES}---{OWNERS}");
     y += &pod_yaml(
         "web-1-a",
@@ -921,12 +922,16 @@ fn apply_reports_endpoint_ownership_and_budget_changes() {
         ", ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-1, uid: rs-1, controller: true}]",
     );
     y += "---\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}}\n";
-    y += &budget_yaml(
+    y + &budget_yaml(
         "web",
         "minAvailable: 1, selector: {matchLabels: {app: web}}",
         "",
-    );
-    let mut c = load(&y);
+    )
+}
+
+#[test]
+fn apply_reports_endpoint_ownership_and_budget_changes() {
+    let mut c = load(&one_web_pod());
     let pod = |ready: bool, app: &str| -> Object {
         let text = pod_yaml(
             "web-1-a",
@@ -996,104 +1001,6 @@ fn ev() -> impl Strategy<Value = Ev> {
         })
 }
 
-fn store_all(c: &Cluster, now: i64) -> plain::All {
-    let w = Workloads::new(c, now);
-    let mut endpoints = BTreeMap::new();
-    for k in c.keys(Kind::Service) {
-        for e in w.endpoints(&k).unwrap() {
-            let pod = ObjectKey::pod(&*e.target_ref.namespace, &*e.target_ref.name);
-            endpoints.insert((k.clone(), pod), e.into_owned());
-        }
-    }
-    let pods: Vec<_> = c.pod_entries().map(|p| (p.key(), p.id())).collect();
-    plain::All {
-        endpoints,
-        ownership: pods
-            .iter()
-            .map(|(k, id)| (k.clone(), w.ownership(*id).unwrap()))
-            .collect(),
-        budgets: c
-            .keys(Kind::PodDisruptionBudget)
-            .map(|k| {
-                let s = w.disruption(&k).unwrap();
-                (k, s)
-            })
-            .collect(),
-        evictions: pods
-            .iter()
-            .map(|(k, _)| (k.clone(), w.eviction(k.namespace(), k.name())))
-            .collect(),
-    }
-}
-
-/// The changes between two sets of answers, as `apply` reports them.
-fn expected_changes(
-    before: &plain::All,
-    after: &plain::All,
-) -> (Vec<String>, Vec<String>, Vec<String>) {
-    fn diff<K: Ord + std::fmt::Debug, V: PartialEq + std::fmt::Debug>(
-        b: &BTreeMap<K, V>,
-        a: &BTreeMap<K, V>,
-    ) -> Vec<String> {
-        let mut out = Vec::new();
-        for k in b.keys().chain(a.keys().filter(|k| !b.contains_key(*k))) {
-            if b.get(k) != a.get(k) {
-                out.push(format!("{k:?}: {:?} -> {:?}", b.get(k), a.get(k)));
-            }
-        }
-        out.sort();
-        out
-    }
-    (
-        diff(&before.endpoints, &after.endpoints),
-        diff(&before.ownership, &after.ownership),
-        diff(&before.budgets, &after.budgets),
-    )
-}
-
-fn reported(r: &workloads::Report) -> (Vec<String>, Vec<String>, Vec<String>) {
-    let mut e: Vec<String> = r
-        .endpoints
-        .iter()
-        .map(|c| {
-            format!(
-                "{:?}: {:?} -> {:?}",
-                (&c.service, &c.pod),
-                c.before.as_ref(),
-                c.after.as_ref()
-            )
-        })
-        .collect();
-    let mut o: Vec<String> = r
-        .ownership
-        .iter()
-        .map(|c| {
-            format!(
-                "{:?}: {:?} -> {:?}",
-                c.pod,
-                c.before.as_ref(),
-                c.after.as_ref()
-            )
-        })
-        .collect();
-    let mut b: Vec<String> = r
-        .budgets
-        .iter()
-        .map(|c| {
-            format!(
-                "{:?}: {:?} -> {:?}",
-                c.budget,
-                c.before.as_ref(),
-                c.after.as_ref()
-            )
-        })
-        .collect();
-    e.sort();
-    o.sort();
-    b.sort();
-    (e, o, b)
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
@@ -1122,8 +1029,8 @@ proptest! {
                 model.insert(key, o);
             }
             let after = all(&model);
-            prop_assert_eq!(&store_all(&c, NOW), &after);
-            prop_assert_eq!(reported(&report), expected_changes(&before, &after));
+            prop_assert_eq!(&plain::store_all(&c, NOW, true), &after);
+            prop_assert_eq!(plain::reported(&report), plain::changes(&before, &after));
             before = after;
         }
         c.internal_validate().map_err(TestCaseError::fail)?;
@@ -1175,23 +1082,7 @@ fn the_readme_example_holds() {
 /// A snapshot keeps answering as of its moment while the writer moves on.
 #[test]
 fn snapshots_answer_consistently() {
-    let mut y = format!("{NODES}---{OWNERS}");
-    y += &pod_yaml(
-        "web-1-a",
-        "app: web, pod-template-hash: '1'",
-        "n1",
-        "Running",
-        true,
-        "10.0.0.1",
-        ", ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-1, uid: rs-1, controller: true}]",
-    );
-    y += "---\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}}\n";
-    y += &budget_yaml(
-        "web",
-        "minAvailable: 1, selector: {matchLabels: {app: web}}",
-        "",
-    );
-    let mut c = load(&y);
+    let mut c = load(&one_web_pod());
     let snap = c.snapshot();
     c.delete(&ObjectKey::pod("shop", "web-1-a"));
     let before = Workloads::new(&snap, NOW);

@@ -730,3 +730,107 @@ impl Listers {
         }
     }
 }
+
+/// Every answer of the store, in the listers' terms (evictions only if asked: they cost a
+/// budget each).
+pub(crate) fn store_all(c: &label_selector::Cluster, now: i64, evictions: bool) -> All {
+    let w = label_selector::workloads::Workloads::new(c, now);
+    let mut endpoints = BTreeMap::new();
+    for k in c.keys(Kind::Service) {
+        for e in w.endpoints(&k).unwrap_or_default() {
+            let pod = ObjectKey::pod(&*e.target_ref.namespace, &*e.target_ref.name);
+            endpoints.insert((k.clone(), pod), e.into_owned());
+        }
+    }
+    let pods: Vec<_> = c.pod_entries().map(|p| (p.key(), p.id())).collect();
+    All {
+        endpoints,
+        ownership: pods
+            .iter()
+            .filter_map(|(k, id)| Some((k.clone(), w.ownership(*id)?)))
+            .collect(),
+        budgets: c
+            .keys(Kind::PodDisruptionBudget)
+            .filter_map(|k| {
+                let s = w.disruption(&k)?;
+                Some((k, s))
+            })
+            .collect(),
+        evictions: if evictions {
+            pods.iter()
+                .map(|(k, _)| (k.clone(), w.eviction(k.namespace(), k.name())))
+                .collect()
+        } else {
+            BTreeMap::new()
+        },
+    }
+}
+
+fn differences<K: Ord + std::fmt::Debug, V: PartialEq + std::fmt::Debug>(
+    before: &BTreeMap<K, V>,
+    after: &BTreeMap<K, V>,
+) -> Vec<String> {
+    let mut out: Vec<String> = before
+        .keys()
+        .chain(after.keys().filter(|k| !before.contains_key(*k)))
+        .filter(|k| before.get(*k) != after.get(*k))
+        .map(|k| format!("{k:?}: {:?} -> {:?}", before.get(k), after.get(k)))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The endpoint, ownership and budget differences between two sets of answers, as text.
+pub(crate) fn changes(before: &All, after: &All) -> (Vec<String>, Vec<String>, Vec<String>) {
+    (
+        differences(&before.endpoints, &after.endpoints),
+        differences(&before.ownership, &after.ownership),
+        differences(&before.budgets, &after.budgets),
+    )
+}
+
+/// What `workloads::apply` reported, in the form of [`changes`].
+pub(crate) fn reported(
+    r: &label_selector::workloads::Report,
+) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let mut e: Vec<String> = r
+        .endpoints
+        .iter()
+        .map(|c| {
+            format!(
+                "{:?}: {:?} -> {:?}",
+                (&c.service, &c.pod),
+                c.before.as_ref(),
+                c.after.as_ref()
+            )
+        })
+        .collect();
+    let mut o: Vec<String> = r
+        .ownership
+        .iter()
+        .map(|c| {
+            format!(
+                "{:?}: {:?} -> {:?}",
+                c.pod,
+                c.before.as_ref(),
+                c.after.as_ref()
+            )
+        })
+        .collect();
+    let mut b: Vec<String> = r
+        .budgets
+        .iter()
+        .map(|c| {
+            format!(
+                "{:?}: {:?} -> {:?}",
+                c.budget,
+                c.before.as_ref(),
+                c.after.as_ref()
+            )
+        })
+        .collect();
+    e.sort();
+    o.sort();
+    b.sort();
+    (e, o, b)
+}

@@ -17,103 +17,13 @@ use std::collections::BTreeMap;
 
 use events::{Ev, to_object};
 use label_selector::Cluster;
-use label_selector::k8s::{Kind, Object, ObjectKey, WatchEvent};
-use label_selector::workloads::{self, Workloads};
+use label_selector::k8s::{Object, ObjectKey, WatchEvent};
+use label_selector::workloads;
 use libfuzzer_sys::fuzz_target;
 use listers::{All, Listers};
 
 /// 2026-03-01T12:00:00Z.
 const NOW: i64 = 1_772_366_400;
-
-fn store_all(c: &Cluster, evictions: bool) -> All {
-    let w = Workloads::new(c, NOW);
-    let mut endpoints = BTreeMap::new();
-    for k in c.keys(Kind::Service) {
-        for e in w.endpoints(&k).unwrap() {
-            let pod = ObjectKey::pod(&*e.target_ref.namespace, &*e.target_ref.name);
-            endpoints.insert((k.clone(), pod), e.into_owned());
-        }
-    }
-    let pods: Vec<_> = c.pod_entries().map(|p| (p.key(), p.id())).collect();
-    All {
-        endpoints,
-        ownership: pods
-            .iter()
-            .map(|(k, id)| (k.clone(), w.ownership(*id).unwrap()))
-            .collect(),
-        budgets: c
-            .keys(Kind::PodDisruptionBudget)
-            .map(|k| {
-                let s = w.disruption(&k).unwrap();
-                (k, s)
-            })
-            .collect(),
-        evictions: if evictions {
-            pods.iter()
-                .map(|(k, _)| (k.clone(), w.eviction(k.namespace(), k.name())))
-                .collect()
-        } else {
-            BTreeMap::new()
-        },
-    }
-}
-
-fn diff<K: Ord + std::fmt::Debug, V: PartialEq + std::fmt::Debug>(
-    b: &BTreeMap<K, V>,
-    a: &BTreeMap<K, V>,
-) -> Vec<String> {
-    let mut out: Vec<String> = b
-        .keys()
-        .chain(a.keys().filter(|k| !b.contains_key(*k)))
-        .filter(|k| b.get(*k) != a.get(*k))
-        .map(|k| format!("{k:?}: {:?} -> {:?}", b.get(k), a.get(k)))
-        .collect();
-    out.sort();
-    out
-}
-
-fn reported(r: &workloads::Report) -> (Vec<String>, Vec<String>, Vec<String>) {
-    let mut e: Vec<String> = r
-        .endpoints
-        .iter()
-        .map(|c| {
-            format!(
-                "{:?}: {:?} -> {:?}",
-                (&c.service, &c.pod),
-                c.before.as_ref(),
-                c.after.as_ref()
-            )
-        })
-        .collect();
-    let mut o: Vec<String> = r
-        .ownership
-        .iter()
-        .map(|c| {
-            format!(
-                "{:?}: {:?} -> {:?}",
-                c.pod,
-                c.before.as_ref(),
-                c.after.as_ref()
-            )
-        })
-        .collect();
-    let mut b: Vec<String> = r
-        .budgets
-        .iter()
-        .map(|c| {
-            format!(
-                "{:?}: {:?} -> {:?}",
-                c.budget,
-                c.before.as_ref(),
-                c.after.as_ref()
-            )
-        })
-        .collect();
-    e.sort();
-    o.sort();
-    b.sort();
-    (e, o, b)
-}
 
 fn lister_all(model: &BTreeMap<ObjectKey, Object>, evictions: bool) -> All {
     let mut l = Listers::new();
@@ -174,13 +84,11 @@ fuzz_target!(|data: &[u8]| {
         }
         let small = model.len() < 300;
         let after = lister_all(&model, small);
-        assert_eq!(store_all(&cluster, small), after);
-        let want = (
-            diff(&before.endpoints, &after.endpoints),
-            diff(&before.ownership, &after.ownership),
-            diff(&before.budgets, &after.budgets),
+        assert_eq!(listers::store_all(&cluster, NOW, small), after);
+        assert_eq!(
+            listers::reported(&report),
+            listers::changes(&before, &after)
         );
-        assert_eq!(reported(&report), want);
         before = after;
     }
     cluster.internal_validate().unwrap();

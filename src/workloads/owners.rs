@@ -59,6 +59,18 @@ pub struct Overlap {
     pub pods: usize,
 }
 
+/// The workload kind of a kind, if it is one.
+fn workload_kind(kind: Kind) -> Option<WorkloadKind> {
+    Some(match kind {
+        Kind::ReplicaSet => WorkloadKind::ReplicaSet,
+        Kind::Deployment => WorkloadKind::Deployment,
+        Kind::StatefulSet => WorkloadKind::StatefulSet,
+        Kind::DaemonSet => WorkloadKind::DaemonSet,
+        Kind::ReplicationController => WorkloadKind::ReplicationController,
+        _ => return None,
+    })
+}
+
 /// `getParentName` of the StatefulSet controller: the name without its `-ordinal`.
 fn stateful_parent(pod: &str) -> Option<&str> {
     let (parent, ordinal) = pod.rsplit_once('-')?;
@@ -160,14 +172,7 @@ impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
 
     /// The stored workload with this key.
     pub(super) fn workload(&self, key: &ObjectKey) -> Option<&'c Workload> {
-        let wk = match key.kind() {
-            Kind::ReplicaSet => WorkloadKind::ReplicaSet,
-            Kind::Deployment => WorkloadKind::Deployment,
-            Kind::StatefulSet => WorkloadKind::StatefulSet,
-            Kind::DaemonSet => WorkloadKind::DaemonSet,
-            Kind::ReplicationController => WorkloadKind::ReplicationController,
-            _ => return None,
-        };
+        let wk = workload_kind(key.kind())?;
         self.cluster.workload(wk, key.namespace(), key.name())
     }
 
