@@ -7,6 +7,9 @@
 //! posting bitmaps so that selecting from a million pods takes microseconds, not a scan; a
 //! [`SelectorIndex`] indexes many selectors so that finding the Services, ReplicaSets and
 //! PodDisruptionBudgets that select a pod takes microseconds, not a scan of every selector.
+//! A [`Cluster`] keeps every modelled object current from watch events, and
+//! [`workloads`] answers from it what Kubernetes' controllers compute: endpoints, ownership,
+//! disruption budget status and eviction verdicts, and what each event changed in them.
 //!
 //! # Pipeline
 //!
