@@ -600,6 +600,16 @@ fn get_lists_services_workloads_and_budgets_in_kubectls_columns() {
             "cart      2               N/A               0"
         ]
     );
+    let r = run(&["get", "svc", "cart", "-A"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            1,
+            "error: a resource cannot be retrieved by name across all namespaces\n"
+        )
+    );
+    let r = run(&["get", "pods", "cart-debug", "-n", "demo", "-o", "name"]);
+    assert_eq!(r.stdout, "pod/cart-debug\n");
     let r = run(&["get", "deployment", "nope", "-n", "demo"]);
     assert_eq!(
         (r.code, r.stderr.as_str()),

@@ -365,6 +365,11 @@ fn get(args: &GetArgs) -> Result<Out, Failure> {
         validate_namespace(ns)
             .map_err(|e| Failure(format!("error: invalid namespace {ns:?}: {}", e.message())))?;
     }
+    if args.name.is_some() && args.all_namespaces {
+        return Err(Failure(
+            "error: a resource cannot be retrieved by name across all namespaces".into(),
+        ));
+    }
     let (cluster, warnings) = load(&args.source, args.namespace.as_deref())?;
     let mut out = Out {
         stdout: String::new(),
