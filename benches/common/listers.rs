@@ -399,14 +399,7 @@ fn key_of(w: &Workload) -> ObjectKey {
 }
 
 fn key_of_parts(kind: WorkloadKind, ns: &str, name: &str) -> ObjectKey {
-    let kind = match kind {
-        WorkloadKind::ReplicaSet => Kind::ReplicaSet,
-        WorkloadKind::Deployment => Kind::Deployment,
-        WorkloadKind::StatefulSet => Kind::StatefulSet,
-        WorkloadKind::DaemonSet => Kind::DaemonSet,
-        _ => Kind::ReplicationController,
-    };
-    ObjectKey::new(kind, ns, name)
+    ObjectKey::new(kind.into(), ns, name)
 }
 
 fn resolve<'a>(l: &'a Listers, ns: &str, r: &OwnerReference) -> Option<&'a Workload> {

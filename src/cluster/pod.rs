@@ -206,10 +206,7 @@ impl<'a> PodEntry<'a> {
 
     /// The owner reference with `controller: true`, if any.
     pub fn controller_ref(&self) -> Option<&'a OwnerReference> {
-        self.record
-            .owner_references
-            .iter()
-            .find(|o| o.controller == Some(true))
+        crate::k8s::controller_of(&self.record.owner_references)
     }
 
     /// `spec.nodeName`: the node the pod is bound to.

@@ -78,6 +78,29 @@ impl Kind {
     pub fn is_namespaced(self) -> bool {
         !matches!(self, Kind::Node | Kind::Namespace)
     }
+
+    /// The workload kind this is, if it is one (the inverse of `Kind::from(WorkloadKind)`).
+    ///
+    /// ```
+    /// use label_selector::k8s::{Kind, WorkloadKind};
+    ///
+    /// assert_eq!(Kind::StatefulSet.workload_kind(), Some(WorkloadKind::StatefulSet));
+    /// assert_eq!(Kind::Service.workload_kind(), None);
+    /// ```
+    pub fn workload_kind(self) -> Option<WorkloadKind> {
+        Some(match self {
+            Kind::ReplicaSet => WorkloadKind::ReplicaSet,
+            Kind::Deployment => WorkloadKind::Deployment,
+            Kind::StatefulSet => WorkloadKind::StatefulSet,
+            Kind::DaemonSet => WorkloadKind::DaemonSet,
+            Kind::ReplicationController => WorkloadKind::ReplicationController,
+            Kind::Pod
+            | Kind::Node
+            | Kind::Namespace
+            | Kind::Service
+            | Kind::PodDisruptionBudget => return None,
+        })
+    }
 }
 
 impl From<WorkloadKind> for Kind {

@@ -19,12 +19,7 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
     if !matches!(b[10], b'T' | b't' | b' ') {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| {
-        let t = s.get(r)?;
-        t.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| t.parse::<i64>().ok())?
-    };
+    let num = |r: std::ops::Range<usize>| digits(s, r);
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
@@ -46,8 +41,8 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
             if rest.len() != 6 || rest.as_bytes()[3] != b':' {
                 return None;
             }
-            let oh = num_in(rest, 1..3)?;
-            let om = num_in(rest, 4..6)?;
+            let oh = digits(rest, 1..3)?;
+            let om = digits(rest, 4..6)?;
             sign * (oh * 3600 + om * 60)
         }
     };
@@ -62,7 +57,8 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
     Some(days * 86_400 + h * 3600 + mi * 60 + sec - offset)
 }
 
-fn num_in(s: &str, r: std::ops::Range<usize>) -> Option<i64> {
+/// The decimal number written with ASCII digits only in `s[r]`.
+fn digits(s: &str, r: std::ops::Range<usize>) -> Option<i64> {
     let t = s.get(r)?;
     t.bytes()
         .all(|c| c.is_ascii_digit())

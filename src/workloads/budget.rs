@@ -311,17 +311,24 @@ impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
     /// The pods the budget `key` counts (`getPodsForPdb`: its selector in its namespace; for
     /// `policy/v1`, `{}` is the whole namespace), sorted by name.
     pub fn pods_of_budget(&self, key: &ObjectKey) -> Vec<PodId> {
-        let Some(pdb) = self.pdb(key) else {
-            return Vec::new();
-        };
-        let view = self.cluster.pods();
-        let mut pods: Vec<(&str, PodId)> = view
-            .select_in(key.namespace(), pdb.selector())
+        self.pdb(key)
+            .map_or_else(Vec::new, |pdb| self.budget_pods(key.namespace(), pdb))
             .iter()
-            .filter_map(|id| Some((view.get(id)?.name(), PodId::new(id))))
+            .map(PodEntry::id)
+            .collect()
+    }
+
+    /// The pods of `pdb` (in `namespace`), sorted by name.
+    fn budget_pods(&self, namespace: &str, pdb: &PodDisruptionBudget) -> Vec<PodEntry<'c>> {
+        let mut pods: Vec<PodEntry<'c>> = self
+            .cluster
+            .pods()
+            .select_in(namespace, pdb.selector())
+            .iter()
+            .filter_map(|id| self.cluster.pod_by_object_id(id))
             .collect();
-        pods.sort_unstable();
-        pods.into_iter().map(|(_, p)| p).collect()
+        pods.sort_unstable_by_key(|p| p.name());
+        pods
     }
 
     /// The budget's status as the disruption controller would write it now. `None` if the
@@ -331,11 +338,7 @@ impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
     /// controller for a percentage or `maxUnavailable`.
     pub fn disruption(&self, key: &ObjectKey) -> Option<DisruptionStatus> {
         let pdb = self.pdb(key)?;
-        let pods: Vec<PodEntry<'c>> = self
-            .pods_of_budget(key)
-            .into_iter()
-            .filter_map(|p| self.cluster.pod(p))
-            .collect();
+        let pods = self.budget_pods(key.namespace(), pdb);
         Some(match self.expected(pdb, &pods) {
             Err(e) => {
                 let s = &pdb.status;

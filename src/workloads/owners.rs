@@ -59,18 +59,6 @@ pub struct Overlap {
     pub pods: usize,
 }
 
-/// The workload kind of a kind, if it is one.
-fn workload_kind(kind: Kind) -> Option<WorkloadKind> {
-    Some(match kind {
-        Kind::ReplicaSet => WorkloadKind::ReplicaSet,
-        Kind::Deployment => WorkloadKind::Deployment,
-        Kind::StatefulSet => WorkloadKind::StatefulSet,
-        Kind::DaemonSet => WorkloadKind::DaemonSet,
-        Kind::ReplicationController => WorkloadKind::ReplicationController,
-        _ => return None,
-    })
-}
-
 /// `getParentName` of the StatefulSet controller: the name without its `-ordinal`.
 fn stateful_parent(pod: &str) -> Option<&str> {
     let (parent, ordinal) = pod.rsplit_once('-')?;
@@ -110,15 +98,9 @@ impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
         r: &OwnerReference,
     ) -> Option<(ObjectKey, &'c Workload)> {
         let kind = Kind::parse(&r.kind)?;
-        let wk = match kind {
-            Kind::ReplicaSet => WorkloadKind::ReplicaSet,
-            Kind::Deployment => WorkloadKind::Deployment,
-            Kind::StatefulSet => WorkloadKind::StatefulSet,
-            Kind::DaemonSet => WorkloadKind::DaemonSet,
-            Kind::ReplicationController => WorkloadKind::ReplicationController,
-            _ => return None,
-        };
-        let w = self.cluster.workload(wk, namespace, &r.name)?;
+        let w = self
+            .cluster
+            .workload(kind.workload_kind()?, namespace, &r.name)?;
         (w.metadata.uid == r.uid).then(|| (ObjectKey::new(kind, namespace, &r.name), w))
     }
 
@@ -172,7 +154,7 @@ impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
 
     /// The stored workload with this key.
     pub(super) fn workload(&self, key: &ObjectKey) -> Option<&'c Workload> {
-        let wk = workload_kind(key.kind())?;
+        let wk = key.kind().workload_kind()?;
         self.cluster.workload(wk, key.namespace(), key.name())
     }
 

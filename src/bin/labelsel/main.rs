@@ -361,9 +361,8 @@ fn get(args: &GetArgs) -> Result<Out, Failure> {
         (Some(ns), false) => Some(ns.as_str()),
         (None, false) => Some("default"),
     };
-    if let Some(ns) = namespace {
-        validate_namespace(ns)
-            .map_err(|e| Failure(format!("error: invalid namespace {ns:?}: {}", e.message())))?;
+    if namespace.is_some() {
+        namespace_of(namespace)?;
     }
     if args.name.is_some() && args.all_namespaces {
         return Err(Failure(
