@@ -119,9 +119,9 @@ impl Error {
         s
     }
 
-    /// One line for contexts that cannot draw carets (serde messages, load errors):
-    /// `path: message: 'input'`.
-    pub(crate) fn one_line(&self) -> String {
+    /// One line for contexts that cannot draw carets (serde messages, load errors, a
+    /// scheduler's status): `path: message: 'input'`.
+    pub fn one_line(&self) -> String {
         let mut s = String::new();
         if let Some(path) = &self.path {
             s.push_str(path);
@@ -317,6 +317,9 @@ pub enum ErrorKind {
     NoSuchObject,
     /// A store was given a `List` where it takes one object (a watch event, an upsert).
     NotAnObject,
+    /// A resource quantity (`500m`, `1Gi`) that does not follow Kubernetes' grammar. The input
+    /// is the quantity.
+    QuantityInvalid,
     /// An [`Inventory`](crate::Inventory) or [`SelectorIndex`](crate::SelectorIndex) holds as
     /// many objects, selectors or distinct strings as its ids can name.
     CapacityExceeded {
@@ -484,6 +487,9 @@ impl fmt::Display for ErrorKind {
             ErrorKind::CapacityExceeded { what } => {
                 write!(f, "the index cannot hold more {what}")
             }
+            ErrorKind::QuantityInvalid => f.write_str(
+                "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+            ),
         }
     }
 }

@@ -158,6 +158,7 @@ pub mod k8s;
 pub mod load;
 pub mod query;
 pub mod reverse;
+pub mod scheduling;
 pub mod selector;
 pub mod syntax;
 mod vocab;

@@ -13,5 +13,6 @@ mod matching;
 mod parse;
 mod props;
 mod reverse;
+mod scheduling;
 mod structured;
 mod workloads;

@@ -44,6 +44,7 @@ macro_rules! inventory_accessors {
     };
 }
 
+mod assigned;
 mod event;
 mod ids;
 mod load;
@@ -53,6 +54,7 @@ mod store;
 #[cfg(feature = "k8s-openapi")]
 mod watcher;
 
+pub use assigned::AffinityTermKey;
 pub use event::{Applied, ApplyError};
 pub use ids::{NodeId, PodId};
 pub use load::LoadSummary;

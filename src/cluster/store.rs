@@ -5,6 +5,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::{Arc, RwLock};
 
+use super::assigned::AffinityTermKey;
 use super::event::{Applied, ApplyError};
 use super::ids::{NodeId, PodId};
 use super::pod::{PodEntry, PodRecord, Sharing};
@@ -12,7 +13,7 @@ use crate::error::Error;
 use crate::index::{CowVec, Inventory, ObjectId, ObjectRef, ObjectSet, Snapshot, View};
 use crate::k8s::{
     KeyParts, Kind, Namespace, Node, Object, ObjectKey, ObjectMeta, Pod, PodDisruptionBudget,
-    Service, WatchEvent, Workload, WorkloadKind,
+    Resources, Service, WatchEvent, Workload, WorkloadKind,
 };
 use crate::load::ReadLimits;
 use crate::reverse::{Scope, SelectorIndex};
@@ -98,6 +99,22 @@ pub(super) struct Tables {
     /// namespace alone, as Kubernetes' `AddPodControllerUIDIndexer` files them.
     pub(super) by_controller: Arc<BTreeMap<Box<str>, Arc<ObjectSet>>>,
     pub(super) skipped: Arc<BTreeMap<String, usize>>,
+    /// Pods bound to a node and not finished ([`Cluster::assigned_pods`]).
+    pub(super) assigned: Arc<ObjectSet>,
+    /// The assigned pods' requests per stored node, by node id.
+    pub(super) node_usage: CowVec<Resources>,
+    /// Every pod affinity term of a stored pod ([`Cluster::affinity_terms`]).
+    pub(super) affinity_terms: Arc<SelectorIndex<AffinityTermKey>>,
+    /// Changes with every node event that changed something ([`Cluster::node_generation`]).
+    pub(super) node_generation: u64,
+}
+
+/// Node generations are unique in the process, so that a cache keyed by one never mistakes
+/// another store's nodes for its own.
+fn next_node_generation() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 #[derive(Clone, Debug)]
@@ -529,6 +546,12 @@ impl<I: Deref<Target = View>> Cluster<I> {
             .flat_map(|set| set.iter().map(PodId::new))
     }
 
+    /// A number that changes whenever a node is added, changed or deleted, and is never the
+    /// same for two different sets of nodes in one process: a key for caches of node data.
+    pub fn node_generation(&self) -> u64 {
+        self.t.node_generation
+    }
+
     /// How many pods are bound to node `name`.
     pub fn pods_on_node_count(&self, name: &str) -> u64 {
         self.t.by_node.get(name).map_or(0, |s| s.len())
@@ -730,10 +753,15 @@ impl Cluster<Inventory> {
         match object {
             Object::Pod(pod) => self.put_pod(*pod).map_err(on)?,
             Object::Node(node) => {
+                let name = node.metadata.name.clone();
                 put_labeled(&mut self.nodes, &mut self.t.node_records, *node, |n| {
                     &mut n.metadata
                 })
-                .map_err(on)?
+                .map_err(on)?;
+                if !existed && let Some(id) = self.nodes.id("", &name) {
+                    self.recount_node(id, &name);
+                }
+                self.t.node_generation = next_node_generation();
             }
             Object::Namespace(ns) => put_labeled(
                 &mut self.namespaces,
@@ -776,7 +804,11 @@ impl Cluster<Inventory> {
         let labels = std::mem::take(&mut pod.metadata.labels);
         let m = &pod.metadata;
         let id = self.pods.insert(&m.namespace, &m.name, &labels)?;
+        let ns = m.namespace.clone();
         let old = record_arc(&self.t.pod_records, id);
+        if let Some(o) = &old {
+            self.unassign(id, o);
+        }
         let old_node = old.as_ref().and_then(|r| r.node_name.clone());
         let node = match pod.spec.node_name.as_deref() {
             Some(n) if old_node.as_deref() == Some(n) => old_node.clone(),
@@ -808,6 +840,7 @@ impl Cluster<Inventory> {
             let new_key = controller_index_key(ns, &rec);
             file_controller(&mut self.t.by_controller, &new_key, id, true);
         }
+        self.assign(id, &rec, &ns, &labels);
         set(&mut self.t.pod_records, id, Some(Arc::new(rec)));
         Ok(())
     }
@@ -829,6 +862,7 @@ impl Cluster<Inventory> {
             Kind::Pod => match self.pods.id(key.namespace(), key.name()) {
                 Some(id) => {
                     if let Some(old) = record_arc(&self.t.pod_records, id) {
+                        self.unassign(id, &old);
                         if let Some(node) = &old.node_name {
                             self.unbind(node, id);
                         }
@@ -843,6 +877,8 @@ impl Cluster<Inventory> {
             },
             Kind::Node => match self.nodes.id("", key.name()) {
                 Some(id) => {
+                    self.clear_node(id);
+                    self.t.node_generation = next_node_generation();
                     set(&mut self.t.node_records, id, None);
                     self.nodes.delete(id)
                 }
@@ -988,6 +1024,35 @@ impl Cluster<Inventory> {
             .collect();
         if stored != by_node {
             return Err("pods by node differ from the pods' nodeName".into());
+        }
+        let assigned: ObjectSet = self
+            .pod_entries()
+            .filter(|p| super::assigned::is_assigned(p.record))
+            .map(|p| p.id().object_id())
+            .collect();
+        if assigned != *self.t.assigned {
+            return Err("assigned pods differ from the pods' nodeName and phase".into());
+        }
+        for n in self.node_entries() {
+            let want = super::assigned::usage_of(&self.t, n.name());
+            if self.node_requested(n.id()) != want {
+                return Err(format!("node {}: requests differ from its pods'", n.name()));
+            }
+        }
+        let terms: usize = self
+            .pod_entries()
+            .map(|p| {
+                let labels = p.labels();
+                p.spec()
+                    .affinity_terms()
+                    .filter(|(_, _, t)| {
+                        crate::k8s::AffinityTerm::compile(t, p.namespace(), &labels).is_ok()
+                    })
+                    .count()
+            })
+            .sum();
+        if terms != self.t.affinity_terms.len() {
+            return Err("affinity terms differ from the pods' specs".into());
         }
         let mut by_controller: BTreeMap<String, ObjectSet> = BTreeMap::new();
         for p in self.pod_entries() {

@@ -14,14 +14,17 @@
 //! Reading files and streams is [`load`](crate::load)'s job; this module holds the wire models and
 //! their conversion only.
 
+mod affinity;
 mod key;
 mod label_selector;
 mod node_selector;
 mod object;
 mod objects;
+mod quantity;
 mod time;
 mod vocab;
 mod watch;
+pub use affinity::{AffinityTerm, SpreadConstraint, TermRole};
 pub(crate) use key::KeyParts;
 pub use key::{Kind, ObjectKey};
 pub use label_selector::{LabelSelector, LabelSelectorRequirement};
@@ -39,10 +42,12 @@ pub use objects::{
     IntOrString, LoadBalancerIngress, LoadBalancerStatus, Namespace, Node, NodeAddress,
     NodeAffinity, NodeSpec, NodeStatus, NodeSystemInfo, ObjectMeta, OwnerReference, PdbCondition,
     PdbSpec, Pod, PodAffinity, PodAffinityTerm, PodDisruptionBudget, PodDisruptionBudgetStatus,
-    PodSpec, PodStatus, PodTemplate, PreferredSchedulingTerm, ReadinessGate, Service, ServicePort,
-    ServiceSpec, ServiceStatus, StateDetail, Taint, Toleration, TopologySpreadConstraint,
-    WeightedPodAffinityTerm, Workload, WorkloadKind, WorkloadSpec, WorkloadStatus,
+    PodSpec, PodStatus, PodTemplate, PreferredSchedulingTerm, ReadinessGate, ResourceRequirements,
+    Resources, Service, ServicePort, ServiceSpec, ServiceStatus, StateDetail, Taint, Toleration,
+    TopologySpreadConstraint, WeightedPodAffinityTerm, Workload, WorkloadKind, WorkloadSpec,
+    WorkloadStatus,
 };
+pub use quantity::Quantity;
 pub use time::parse_timestamp;
 pub use vocab::{NodeInclusionPolicy, TaintEffect, TolerationOperator, WhenUnsatisfiable};
 pub use watch::{Status, WatchEvent};

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+use super::quantity::Quantity;
 use super::vocab::{NodeInclusionPolicy, TaintEffect, TolerationOperator, WhenUnsatisfiable};
 use super::{LabelSelector, NodeSelector, NodeSelectorTerm};
 use crate::error::Error;
@@ -164,6 +165,95 @@ pub struct PodSpec {
     /// `subdomain`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subdomain: Option<String>,
+    /// `initContainers` (their requests count as the scheduler counts them; those with
+    /// `restartPolicy: Always` are sidecars that run beside the containers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub init_containers: Vec<Container>,
+    /// `overhead`: resources the runtime class adds to the pod's requests.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub overhead: BTreeMap<String, Quantity>,
+}
+
+/// The scheduler's resources of a pod or a node: CPU in millicores, memory in bytes, and a
+/// pod count (allocatable only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Resources {
+    /// CPU, in thousandths of a core.
+    pub milli_cpu: i64,
+    /// Memory, in bytes.
+    pub memory: i64,
+    /// Pods (a node's `allocatable.pods`; 0 in a pod's requests).
+    pub pods: i64,
+}
+
+impl Resources {
+    /// Reads `cpu`, `memory` and `pods` from a resource list; other resources are not kept.
+    pub fn from_list(list: &BTreeMap<String, Quantity>) -> Resources {
+        let get = |name: &str| list.get(name);
+        Resources {
+            milli_cpu: get("cpu").map_or(0, Quantity::milli_value),
+            memory: get("memory").map_or(0, Quantity::value),
+            pods: get("pods").map_or(0, Quantity::value),
+        }
+    }
+
+    fn add(self, o: Resources) -> Resources {
+        Resources {
+            milli_cpu: self.milli_cpu.saturating_add(o.milli_cpu),
+            memory: self.memory.saturating_add(o.memory),
+            pods: self.pods.saturating_add(o.pods),
+        }
+    }
+
+    fn max(self, o: Resources) -> Resources {
+        Resources {
+            milli_cpu: self.milli_cpu.max(o.milli_cpu),
+            memory: self.memory.max(o.memory),
+            pods: self.pods.max(o.pods),
+        }
+    }
+}
+
+impl PodSpec {
+    /// The pod's requests as kube-scheduler computes them (`resourcehelper.PodRequests`): the
+    /// sum of the containers' requests and the sidecars' (init containers with
+    /// `restartPolicy: Always`), or the largest need of one init container step (itself plus
+    /// the sidecars started before it) if that is more, per resource; then `overhead`. A
+    /// container without a request for a resource uses its limit, as the API server defaults
+    /// it. Pod-level `resources` are not read.
+    ///
+    /// ```
+    /// use label_selector::k8s::PodSpec;
+    ///
+    /// let spec: PodSpec = serde_json::from_str(r#"{
+    ///   "initContainers": [{"name": "init", "resources": {"requests": {"cpu": "2"}}}],
+    ///   "containers": [{"name": "a", "resources": {"requests": {"cpu": "500m", "memory": "1Gi"}}},
+    ///                  {"name": "b", "resources": {"limits": {"cpu": "250m"}}}]}"#).unwrap();
+    /// let r = spec.requests();
+    /// assert_eq!((r.milli_cpu, r.memory), (2000, 1 << 30));
+    /// ```
+    pub fn requests(&self) -> Resources {
+        let mut sum = self
+            .containers
+            .iter()
+            .fold(Resources::default(), |acc, c| acc.add(c.requests()));
+        let (mut sidecars, mut init) = (Resources::default(), Resources::default());
+        for c in &self.init_containers {
+            let own = c.requests();
+            let step = if c.restart_policy.as_deref() == Some("Always") {
+                sum = sum.add(own);
+                sidecars = sidecars.add(own);
+                sidecars
+            } else {
+                own.add(sidecars)
+            };
+            init = init.max(step);
+        }
+        let mut r = sum.max(init).add(Resources::from_list(&self.overhead));
+        r.pods = 0;
+        r
+    }
 }
 
 /// A container: its name, image and ports.
@@ -178,6 +268,42 @@ pub struct Container {
     /// `ports` (a Service's named `targetPort` is looked up here).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<ContainerPort>,
+    /// `resources`.
+    #[serde(default, skip_serializing_if = "ResourceRequirements::is_empty")]
+    pub resources: ResourceRequirements,
+    /// `restartPolicy` (init containers only: `Always` makes a sidecar).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_policy: Option<String>,
+}
+
+impl Container {
+    /// `cpu` and `memory` requests, each defaulting to its limit.
+    pub fn requests(&self) -> Resources {
+        let r = &self.resources;
+        let pick = |name: &str| r.requests.get(name).or_else(|| r.limits.get(name));
+        Resources {
+            milli_cpu: pick("cpu").map_or(0, Quantity::milli_value),
+            memory: pick("memory").map_or(0, Quantity::value),
+            pods: 0,
+        }
+    }
+}
+
+/// `containers[].resources`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceRequirements {
+    /// `requests`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub requests: BTreeMap<String, Quantity>,
+    /// `limits`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub limits: BTreeMap<String, Quantity>,
+}
+
+impl ResourceRequirements {
+    fn is_empty(&self) -> bool {
+        self.requests.is_empty() && self.limits.is_empty()
+    }
 }
 
 /// One `containers[].ports` entry.
@@ -532,6 +658,10 @@ pub struct NodeStatus {
     /// `nodeInfo`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_info: Option<NodeSystemInfo>,
+    /// `allocatable`: what the scheduler may place on the node (`cpu`, `memory`, `pods`). A
+    /// node without it fits no pod, as in Kubernetes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub allocatable: BTreeMap<String, Quantity>,
 }
 
 /// One `status.addresses` entry.

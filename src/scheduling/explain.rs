@@ -1,0 +1,234 @@
+//! The facts behind one node's verdict, for `-o wide`: what kube-scheduler's reason strings
+//! leave out.
+
+use std::ops::Deref;
+
+use super::cache::{NONE, NodeCache};
+use super::profile::{Plugin, Profile};
+use super::run::{
+    Ctx, affinity_prefilter, existing_terms, incoming_terms, misfit, node_selector_map, node_used,
+    pod_required_nodes, spread_constraints, spread_prefilter, untolerated,
+};
+use crate::cluster::Cluster;
+use crate::index::View;
+use crate::k8s::Pod;
+use crate::k8s::{NodeSelectorMatcher, TermRole};
+
+fn pair_text(nodes: &View, pair: u32) -> String {
+    nodes
+        .pair_text(pair)
+        .map_or_else(|| "?".to_string(), |(k, v)| format!("{k}={v}"))
+}
+
+pub(super) fn explain<I: Deref<Target = View>>(
+    profile: &Profile,
+    cache: &mut NodeCache,
+    cluster: &Cluster<I>,
+    pod: &Pod,
+    node: &str,
+) -> Vec<String> {
+    let Some(slot) = cache.names.iter().position(|n| &**n == node) else {
+        return Vec::new();
+    };
+    let ns = if pod.metadata.namespace.is_empty() {
+        cluster.default_namespace()
+    } else {
+        pod.metadata.namespace.as_str()
+    };
+    let ctx = Ctx {
+        cluster,
+        pod,
+        ns,
+        self_id: cluster.pod_id(ns, &pod.metadata.name),
+    };
+    let id = cache.ids[slot];
+    let Some(entry) = cluster.node(id) else {
+        return Vec::new();
+    };
+    let nodes = cluster.nodes();
+    let mut out = Vec::new();
+    for plugin in profile.filters() {
+        match plugin {
+            Plugin::NodeUnschedulable if entry.get().spec.unschedulable => {
+                out.push("NodeUnschedulable: the node is cordoned (spec.unschedulable)".into());
+            }
+            Plugin::NodeName => {
+                if let Some(n) = pod
+                    .spec
+                    .node_name
+                    .as_deref()
+                    .filter(|n| !n.is_empty() && *n != node)
+                {
+                    out.push(format!("NodeName: the pod names node {n}"));
+                }
+            }
+            Plugin::TaintToleration => {
+                if let Some(t) = untolerated(&entry.get().spec.taints, &pod.spec.tolerations) {
+                    let value = if t.value.is_empty() {
+                        String::new()
+                    } else {
+                        format!("={}", t.value)
+                    };
+                    out.push(format!(
+                        "TaintToleration: taint {}{value}:{} not tolerated",
+                        t.key, t.effect
+                    ));
+                }
+            }
+            Plugin::NodeAffinity => {
+                let labels = entry.labels();
+                if !pod.spec.node_selector.is_empty() && !node_selector_map(pod).matches(&labels) {
+                    for (k, v) in &pod.spec.node_selector {
+                        match labels.get(k) {
+                            Some(have) if have == v => {}
+                            Some(have) => out.push(format!(
+                                "NodeAffinity: nodeSelector {k}={v}: the node has {k}={have}"
+                            )),
+                            None => out.push(format!(
+                                "NodeAffinity: nodeSelector {k}={v}: the node has no label {k}"
+                            )),
+                        }
+                    }
+                }
+                let req = pod
+                    .spec
+                    .affinity
+                    .as_ref()
+                    .and_then(|a| a.node_affinity.as_ref())
+                    .and_then(|n| {
+                        n.required_during_scheduling_ignored_during_execution
+                            .as_ref()
+                    });
+                if let Some(req) = req {
+                    let m = NodeSelectorMatcher::new_lazy(req);
+                    if !matches!(m.matches(node, &labels), Ok(true)) {
+                        for (i, t) in m.terms().iter().enumerate() {
+                            match t {
+                                Err(e) => out.push(format!("NodeAffinity: nodeSelectorTerms[{i}] is invalid and matches no node: {}", e.one_line())),
+                                Ok(t) => {
+                                    let failing: Vec<String> = t
+                                        .labels()
+                                        .map(|s| s.requirements().iter().filter(|r| !r.matches(&labels)).map(|r| r.to_string()).collect())
+                                        .unwrap_or_default();
+                                    let fields: Vec<String> = t
+                                        .fields()
+                                        .unwrap_or_default()
+                                        .iter()
+                                        .filter(|f| !f.matches(node))
+                                        .map(|f| format!("{} {} {}", f.key(), f.operator(), f.value()))
+                                        .collect();
+                                    if t.labels().is_none() && t.fields().is_none() {
+                                        out.push(format!("NodeAffinity: nodeSelectorTerms[{i}] is empty and matches no node"));
+                                    }
+                                    for r in failing.iter().chain(&fields) {
+                                        out.push(format!("NodeAffinity: nodeSelectorTerms[{i}]: {r} fails"));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Plugin::NodeResourcesFit => {
+                let req = pod.spec.requests();
+                let used = node_used(cache, &ctx, slot);
+                let alloc = cache.allocatable[slot];
+                let bits = misfit(req, used, alloc);
+                if bits & 1 != 0 {
+                    out.push(format!(
+                        "NodeResourcesFit: pods: {} of {} allocatable in use",
+                        used.pods, alloc.pods
+                    ));
+                }
+                if bits & 2 != 0 {
+                    out.push(format!(
+                        "NodeResourcesFit: cpu: requests {}m, {}m of {}m allocatable in use",
+                        req.milli_cpu, used.milli_cpu, alloc.milli_cpu
+                    ));
+                }
+                if bits & 4 != 0 {
+                    out.push(format!(
+                        "NodeResourcesFit: memory: requests {}, {} of {} allocatable in use",
+                        req.memory, used.memory, alloc.memory
+                    ));
+                }
+            }
+            Plugin::PodTopologySpread => {
+                let Ok((filter, score, _)) = spread_constraints(profile, cluster, pod, ns) else {
+                    continue;
+                };
+                let required = pod_required_nodes(cluster, &cache.all, pod);
+                for (set, what) in [(&filter, "DoNotSchedule"), (&score, "ScheduleAnyway")] {
+                    if set.is_empty() {
+                        continue;
+                    }
+                    let states = spread_prefilter(set, cache, &ctx, &required);
+                    for (c, s) in set.iter().zip(&states) {
+                        let d = cache.domains(nodes, &c.topology_key)[slot];
+                        if d == NONE {
+                            out.push(format!(
+                                "PodTopologySpread: {what} {}: the node has no label {}",
+                                c.topology_key, c.topology_key
+                            ));
+                            continue;
+                        }
+                        let cnt = s.counts.get(&d).copied().unwrap_or(0);
+                        out.push(format!(
+                            "PodTopologySpread: {what} {} maxSkew {}: domain {} has {cnt} matching pod(s); {} domain(s), global minimum {}, skew {}",
+                            c.topology_key, c.max_skew, pair_text(nodes, d), s.domains, s.min, cnt + s.self_match - s.min
+                        ));
+                    }
+                }
+            }
+            Plugin::InterPodAffinity => {
+                let Ok(terms) = incoming_terms(cluster, pod, ns) else {
+                    continue;
+                };
+                let existing = existing_terms(&ctx, cache);
+                let counts = affinity_prefilter(&terms, &existing, cache, &ctx);
+                for (i, t) in terms.affinity.iter().enumerate() {
+                    let d = cache.domains(nodes, t.term.topology_key())[slot];
+                    if d == NONE {
+                        out.push(format!(
+                            "InterPodAffinity: affinity term {i}: the node has no label {}",
+                            t.term.topology_key()
+                        ));
+                    } else {
+                        let n = counts.affinity.get(&d).copied().unwrap_or(0);
+                        let boot = if n == 0 && counts.self_affinity {
+                            " (first pod: it matches its own terms)"
+                        } else {
+                            ""
+                        };
+                        out.push(format!("InterPodAffinity: affinity term {i} ({}): {n} pod(s) matching all terms in {}{boot}", t.term.selector(), pair_text(nodes, d)));
+                    }
+                }
+                for (i, t) in terms.anti.iter().enumerate() {
+                    let d = cache.domains(nodes, t.term.topology_key())[slot];
+                    if d != NONE {
+                        let n = counts.anti.get(&d).copied().unwrap_or(0);
+                        if n > 0 {
+                            out.push(format!("InterPodAffinity: anti-affinity term {i} ({}): {n} matching pod(s) in {}", t.term.selector(), pair_text(nodes, d)));
+                        }
+                    }
+                }
+                for e in existing
+                    .iter()
+                    .filter(|e| e.role == TermRole::RequiredAntiAffinity)
+                {
+                    let d = cache.domains(nodes, &e.topology_key);
+                    let (here, there) = (d[slot], d[e.slot]);
+                    if here != NONE && here == there {
+                        out.push(format!(
+                            "InterPodAffinity: a pod on {} has anti-affinity to this pod in {}",
+                            cache.names[e.slot],
+                            pair_text(nodes, here)
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
