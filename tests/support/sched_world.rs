@@ -304,3 +304,37 @@ pub(crate) fn cluster(objects: &[Value]) -> Cluster {
     }
     c
 }
+
+/// A profile from a seed: mostly the default; otherwise arguments (addedAffinity,
+/// hardPodAffinityWeight, ignorePreferredTermsOfExistingPods, listed default constraints) or a
+/// subset of the plugins.
+pub(crate) fn profile(seed: u64) -> label_selector::scheduling::Profile {
+    use label_selector::scheduling::{Plugin, Profile};
+    let mut r = Rng::new(seed.rotate_left(17) ^ 0xA5A5);
+    let mut p = if r.chance(15) {
+        let some: Vec<Plugin> = Plugin::ALL.into_iter().filter(|_| r.chance(60)).collect();
+        Profile::only(&some)
+    } else {
+        Profile::default()
+    };
+    if r.chance(25) {
+        let term = node_term(&mut r);
+        p.added_affinity = serde_json::from_value(json!({
+            "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [term]},
+            "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 1 + r.below(100), "preference": node_term(&mut r)}],
+        }))
+        .ok();
+    }
+    if r.chance(20) {
+        p.hard_pod_affinity_weight = r.below(101) as i64;
+    }
+    p.ignore_preferred_terms_of_existing_pods = r.chance(15);
+    if r.chance(20) {
+        p.system_defaulting = false;
+        p.default_constraints = serde_json::from_value(json!([
+            {"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": r.pick(&["DoNotSchedule", "ScheduleAnyway"])}
+        ]))
+        .unwrap();
+    }
+    p
+}
