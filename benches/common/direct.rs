@@ -87,7 +87,8 @@ fn tolerated(ts: &[Toleration], taint: &Taint) -> bool {
 
 fn untolerated_hard(node: &Node, ts: &[Toleration]) -> bool {
     for taint in &node.spec.taints {
-        let hard = taint.effect == TaintEffect::NoSchedule || taint.effect == TaintEffect::NoExecute;
+        let hard =
+            taint.effect == TaintEffect::NoSchedule || taint.effect == TaintEffect::NoExecute;
         if hard && !tolerated(ts, taint) {
             return true;
         }
@@ -165,9 +166,10 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
         vec![vec![("Success", Vec::new()); filters.len()]; infos.len()];
     let mut prefilter: Option<String> = None;
     for (fi, plugin) in filters.iter().enumerate() {
-        let set = |statuses: &mut Vec<Vec<(&'static str, Vec<String>)>>, i: usize, code, r: &str| {
-            statuses[i][fi] = (code, vec![r.to_string()]);
-        };
+        let set =
+            |statuses: &mut Vec<Vec<(&'static str, Vec<String>)>>, i: usize, code, r: &str| {
+                statuses[i][fi] = (code, vec![r.to_string()]);
+            };
         match plugin {
             Plugin::NodeUnschedulable => {
                 let t = Taint {
@@ -177,7 +179,12 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
                 };
                 for (i, (n, _)) in infos.iter().enumerate() {
                     if n.spec.unschedulable && !tolerated(&pod.spec.tolerations, &t) {
-                        set(&mut statuses, i, "UnschedulableAndUnresolvable", "node(s) were unschedulable");
+                        set(
+                            &mut statuses,
+                            i,
+                            "UnschedulableAndUnresolvable",
+                            "node(s) were unschedulable",
+                        );
                     }
                 }
             }
@@ -186,7 +193,12 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
                     if !want.is_empty() {
                         for (i, (n, _)) in infos.iter().enumerate() {
                             if n.metadata.name != want {
-                                set(&mut statuses, i, "UnschedulableAndUnresolvable", "node(s) didn't match the requested node name");
+                                set(
+                                    &mut statuses,
+                                    i,
+                                    "UnschedulableAndUnresolvable",
+                                    "node(s) didn't match the requested node name",
+                                );
                             }
                         }
                     }
@@ -195,7 +207,12 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
             Plugin::TaintToleration => {
                 for (i, (n, _)) in infos.iter().enumerate() {
                     if untolerated_hard(n, &pod.spec.tolerations) {
-                        set(&mut statuses, i, "UnschedulableAndUnresolvable", "node(s) had untolerated taint(s)");
+                        set(
+                            &mut statuses,
+                            i,
+                            "UnschedulableAndUnresolvable",
+                            "node(s) had untolerated taint(s)",
+                        );
                     }
                 }
             }
@@ -208,7 +225,8 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
                         let mut term_names: Option<BTreeSet<String>> = None;
                         for r in t.match_fields.iter().flatten() {
                             if r.key == "metadata.name" && r.operator == "In" {
-                                let s: BTreeSet<String> = r.values.iter().flatten().cloned().collect();
+                                let s: BTreeSet<String> =
+                                    r.values.iter().flatten().cloned().collect();
                                 term_names = Some(match term_names {
                                     None => s,
                                     Some(o) => o.intersection(&s).cloned().collect(),
@@ -227,30 +245,48 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
                 if names.as_ref().is_some_and(|n| n.is_empty()) {
                     prefilter.get_or_insert("pod affinity terms conflict".into());
                     for i in 0..infos.len() {
-                        statuses[i][fi] = ("UnschedulableAndUnresolvable", vec!["pod affinity terms conflict".into()]);
+                        statuses[i][fi] = (
+                            "UnschedulableAndUnresolvable",
+                            vec!["pod affinity terms conflict".into()],
+                        );
                     }
                     continue;
                 }
-                let added = profile
-                    .added_affinity
-                    .as_ref()
-                    .and_then(|a| a.required_during_scheduling_ignored_during_execution.as_ref());
+                let added = profile.added_affinity.as_ref().and_then(|a| {
+                    a.required_during_scheduling_ignored_during_execution
+                        .as_ref()
+                });
                 for (i, (n, _)) in infos.iter().enumerate() {
                     if let Some(names) = &names {
                         if !names.contains(&n.metadata.name) {
-                            set(&mut statuses, i, "UnschedulableAndUnresolvable", "node(s) didn't satisfy plugin(s) [NodeAffinity]");
+                            set(
+                                &mut statuses,
+                                i,
+                                "UnschedulableAndUnresolvable",
+                                "node(s) didn't satisfy plugin(s) [NodeAffinity]",
+                            );
                             continue;
                         }
                     }
                     if let Some(a) = added {
                         let m = NodeSelectorMatcher::new_lazy(a);
                         if m.matches(&n.metadata.name, labels(n)) != Ok(true) {
-                            set(&mut statuses, i, "UnschedulableAndUnresolvable", "node(s) didn't match scheduler-enforced node affinity");
+                            set(
+                                &mut statuses,
+                                i,
+                                "UnschedulableAndUnresolvable",
+                                "node(s) didn't match scheduler-enforced node affinity",
+                            );
                             continue;
                         }
                     }
                     if !pod_matches_node(pod, n) {
-                        set(&mut statuses, i, "UnschedulableAndUnresolvable", "node(s) didn't match Pod's node affinity/selector");
+                        set(
+                            &mut statuses,
+                            i,
+                            "UnschedulableAndUnresolvable",
+                            "node(s) didn't match Pod's node affinity/selector",
+                        );
                     }
                 }
             }
@@ -318,7 +354,12 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
                 for (i, (n, _)) in infos.iter().enumerate() {
                     for (ci, c) in cs.iter().enumerate() {
                         let Some(v) = labels(n).get(&c.topology_key) else {
-                            set(&mut statuses, i, "UnschedulableAndUnresolvable", "node(s) didn't match pod topology spread constraints (missing required label)");
+                            set(
+                                &mut statuses,
+                                i,
+                                "UnschedulableAndUnresolvable",
+                                "node(s) didn't match pod topology spread constraints (missing required label)",
+                            );
                             break;
                         };
                         let domains = counts[ci].len() as i64;
@@ -327,10 +368,19 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
                         } else {
                             counts[ci].values().copied().min().unwrap_or(0)
                         };
-                        let self_match = if c.selector.matches(&pod.metadata.labels) { 1 } else { 0 };
+                        let self_match = if c.selector.matches(&pod.metadata.labels) {
+                            1
+                        } else {
+                            0
+                        };
                         let here = counts[ci].get(v).copied().unwrap_or(0);
                         if here + self_match - min > i64::from(c.max_skew) {
-                            set(&mut statuses, i, "Unschedulable", "node(s) didn't match pod topology spread constraints");
+                            set(
+                                &mut statuses,
+                                i,
+                                "Unschedulable",
+                                "node(s) didn't match pod topology spread constraints",
+                            );
                             break;
                         }
                     }
@@ -358,12 +408,15 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
                             if role != label_selector::k8s::TermRole::RequiredAntiAffinity {
                                 continue;
                             }
-                            let Ok(t) = AffinityTerm::compile(t, ns_of(p), &p.metadata.labels) else {
+                            let Ok(t) = AffinityTerm::compile(t, ns_of(p), &p.metadata.labels)
+                            else {
                                 continue;
                             };
                             if t.matches(&ns, &pod.metadata.labels, ns_labels.as_ref()) {
                                 if let Some(v) = labels(n).get(t.topology_key()) {
-                                    *existing_anti.entry((t.topology_key().to_string(), v.to_string())).or_insert(0) += 1;
+                                    *existing_anti
+                                        .entry((t.topology_key().to_string(), v.to_string()))
+                                        .or_insert(0) += 1;
                                 }
                             }
                         }
@@ -372,7 +425,8 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
                         {
                             for t in &terms.affinity {
                                 if let Some(v) = labels(n).get(&t.key) {
-                                    *affinity.entry((t.key.clone(), v.to_string())).or_insert(0) += 1;
+                                    *affinity.entry((t.key.clone(), v.to_string())).or_insert(0) +=
+                                        1;
                                 }
                             }
                         }
@@ -385,7 +439,8 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
                         }
                     }
                 }
-                let self_ok = affinity.is_empty() && terms.affinity.iter().all(|t| t.matches_pod(pod));
+                let self_ok =
+                    affinity.is_empty() && terms.affinity.iter().all(|t| t.matches_pod(pod));
                 for (i, (n, _)) in infos.iter().enumerate() {
                     // (a)
                     let mut ok = true;
@@ -394,33 +449,63 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
                         match labels(n).get(&t.key) {
                             None => ok = false,
                             Some(v) => {
-                                if affinity.get(&(t.key.clone(), v.to_string())).copied().unwrap_or(0) <= 0 {
+                                if affinity
+                                    .get(&(t.key.clone(), v.to_string()))
+                                    .copied()
+                                    .unwrap_or(0)
+                                    <= 0
+                                {
                                     exist = false;
                                 }
                             }
                         }
                     }
                     if !ok || (!exist && !self_ok) {
-                        set(&mut statuses, i, "UnschedulableAndUnresolvable", "node(s) didn't match pod affinity rules");
+                        set(
+                            &mut statuses,
+                            i,
+                            "UnschedulableAndUnresolvable",
+                            "node(s) didn't match pod affinity rules",
+                        );
                         continue;
                     }
                     // (b)
                     let mut blocked = false;
                     for t in &terms.anti {
                         if let Some(v) = labels(n).get(&t.key) {
-                            if anti.get(&(t.key.clone(), v.to_string())).copied().unwrap_or(0) > 0 {
+                            if anti
+                                .get(&(t.key.clone(), v.to_string()))
+                                .copied()
+                                .unwrap_or(0)
+                                > 0
+                            {
                                 blocked = true;
                             }
                         }
                     }
                     if blocked {
-                        set(&mut statuses, i, "Unschedulable", "node(s) didn't match pod anti-affinity rules");
+                        set(
+                            &mut statuses,
+                            i,
+                            "Unschedulable",
+                            "node(s) didn't match pod anti-affinity rules",
+                        );
                         continue;
                     }
                     // (c)
                     for (k, v) in labels(n).iter() {
-                        if existing_anti.get(&(k.to_string(), v.to_string())).copied().unwrap_or(0) > 0 {
-                            set(&mut statuses, i, "Unschedulable", "node(s) didn't satisfy existing pods anti-affinity rules");
+                        if existing_anti
+                            .get(&(k.to_string(), v.to_string()))
+                            .copied()
+                            .unwrap_or(0)
+                            > 0
+                        {
+                            set(
+                                &mut statuses,
+                                i,
+                                "Unschedulable",
+                                "node(s) didn't satisfy existing pods anti-affinity rules",
+                            );
                             break;
                         }
                     }
@@ -444,13 +529,16 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
                 Plugin::NodeAffinity => match node_affinity_score(&infos, &fidx, pod, profile) {
                     Ok(c) => c,
                     Err(e) => {
-                        score_error = Some(format!("running PreScore plugin \"NodeAffinity\": {e}"));
+                        score_error =
+                            Some(format!("running PreScore plugin \"NodeAffinity\": {e}"));
                         columns.clear();
                         break;
                     }
                 },
                 Plugin::PodTopologySpread => spread_score(w, &infos, &fidx, pod, profile),
-                Plugin::InterPodAffinity => inter_pod_score(w, &infos, &fidx, pod, profile, ns_labels.as_ref()),
+                Plugin::InterPodAffinity => {
+                    inter_pod_score(w, &infos, &fidx, pod, profile, ns_labels.as_ref())
+                }
                 _ => None,
             };
             if let Some(c) = col {
@@ -462,7 +550,10 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
     for (i, (n, _)) in infos.iter().enumerate() {
         let mut f = serde_json::Map::new();
         for (fi, p) in filters.iter().enumerate() {
-            f.insert(p.name().into(), json!({"code": statuses[i][fi].0, "reasons": statuses[i][fi].1}));
+            f.insert(
+                p.name().into(),
+                json!({"code": statuses[i][fi].0, "reasons": statuses[i][fi].1}),
+            );
         }
         let mut node = serde_json::Map::new();
         node.insert("name".into(), json!(n.metadata.name));
@@ -564,7 +655,12 @@ fn default_selector(w: &World, pod: &Pod) -> Selector {
         }
     }
     let mut extra = Vec::new();
-    if let Some(o) = pod.metadata.owner_references.iter().find(|o| o.controller == Some(true)) {
+    if let Some(o) = pod
+        .metadata
+        .owner_references
+        .iter()
+        .find(|o| o.controller == Some(true))
+    {
         let kind = match (o.api_version.as_str(), o.kind.as_str()) {
             ("v1", "ReplicationController") => Some(WorkloadKind::ReplicationController),
             ("apps/v1", "ReplicaSet") => Some(WorkloadKind::ReplicaSet),
@@ -594,7 +690,11 @@ fn default_selector(w: &World, pod: &Pod) -> Selector {
 }
 
 /// The pod's constraints (its own, or the defaults) and whether they are the system defaults.
-fn constraints_of(w: &World, profile: &Profile, pod: &Pod) -> Result<(Vec<SpreadConstraint>, bool), String> {
+fn constraints_of(
+    w: &World,
+    profile: &Profile,
+    pod: &Pod,
+) -> Result<(Vec<SpreadConstraint>, bool), String> {
     if pod.spec.topology_spread_constraints.is_empty() {
         let sel = default_selector(w, pod);
         if sel.is_everything() {
@@ -607,13 +707,17 @@ fn constraints_of(w: &World, profile: &Profile, pod: &Pod) -> Result<(Vec<Spread
                 when_unsatisfiable: WhenUnsatisfiable::ScheduleAnyway,
                 ..Default::default()
             };
-            vec![mk("kubernetes.io/hostname", 3), mk("topology.kubernetes.io/zone", 5)]
+            vec![
+                mk("kubernetes.io/hostname", 3),
+                mk("topology.kubernetes.io/zone", 5),
+            ]
         } else {
             profile.default_constraints.clone()
         };
         let mut out = Vec::new();
         for c in &defaults {
-            let mut c = SpreadConstraint::compile(c, &pod.metadata.labels).map_err(|e| e.one_line())?;
+            let mut c =
+                SpreadConstraint::compile(c, &pod.metadata.labels).map_err(|e| e.one_line())?;
             c.selector = sel.clone();
             out.push(c);
         }
@@ -729,15 +833,26 @@ fn taint_score(infos: &[(&Node, Vec<&Pod>)], fidx: &[usize], pod: &Pod) -> Vec<i
     out
 }
 
-fn node_affinity_score(infos: &[(&Node, Vec<&Pod>)], fidx: &[usize], pod: &Pod, profile: &Profile) -> Result<Option<Vec<i64>>, String> {
+fn node_affinity_score(
+    infos: &[(&Node, Vec<&Pod>)],
+    fidx: &[usize],
+    pod: &Pod,
+    profile: &Profile,
+) -> Result<Option<Vec<i64>>, String> {
     let pod_pref = pod
         .spec
         .affinity
         .as_ref()
         .and_then(|a| a.node_affinity.as_ref())
-        .map(|n| n.preferred_during_scheduling_ignored_during_execution.clone())
+        .map(|n| {
+            n.preferred_during_scheduling_ignored_during_execution
+                .clone()
+        })
         .unwrap_or_default();
-    let added = profile.added_affinity.as_ref().map(|a| a.preferred_during_scheduling_ignored_during_execution.clone());
+    let added = profile.added_affinity.as_ref().map(|a| {
+        a.preferred_during_scheduling_ignored_during_execution
+            .clone()
+    });
     if pod_pref.is_empty() && added.is_none() {
         return Ok(None);
     }
@@ -747,11 +862,20 @@ fn node_affinity_score(infos: &[(&Node, Vec<&Pod>)], fidx: &[usize], pod: &Pod, 
     let mut parsed = Vec::new();
     for (i, t) in terms.iter().enumerate() {
         let p = &t.preference;
-        if t.weight == 0 || (p.match_expressions.as_deref().unwrap_or_default().is_empty() && p.match_fields.as_deref().unwrap_or_default().is_empty()) {
+        if t.weight == 0
+            || (p
+                .match_expressions
+                .as_deref()
+                .unwrap_or_default()
+                .is_empty()
+                && p.match_fields.as_deref().unwrap_or_default().is_empty())
+        {
             continue;
         }
-        let m = NodeSelectorMatcher::new(&NodeSelector { node_selector_terms: vec![p.clone()] })
-            .map_err(|e| format!("PreferredSchedulingTerms[{i}]: {}", e.one_line()))?;
+        let m = NodeSelectorMatcher::new(&NodeSelector {
+            node_selector_terms: vec![p.clone()],
+        })
+        .map_err(|e| format!("PreferredSchedulingTerms[{i}]: {}", e.one_line()))?;
         parsed.push((i64::from(t.weight), m));
     }
     let mut out = Vec::new();
@@ -769,9 +893,18 @@ fn node_affinity_score(infos: &[(&Node, Vec<&Pod>)], fidx: &[usize], pod: &Pod, 
     Ok(Some(out))
 }
 
-fn spread_score(w: &World, infos: &[(&Node, Vec<&Pod>)], fidx: &[usize], pod: &Pod, profile: &Profile) -> Option<Vec<i64>> {
+fn spread_score(
+    w: &World,
+    infos: &[(&Node, Vec<&Pod>)],
+    fidx: &[usize],
+    pod: &Pod,
+    profile: &Profile,
+) -> Option<Vec<i64>> {
     let (all, defaulted) = constraints_of(w, profile, pod).ok()?;
-    let cs: Vec<SpreadConstraint> = all.into_iter().filter(|c| c.when_unsatisfiable == WhenUnsatisfiable::ScheduleAnyway).collect();
+    let cs: Vec<SpreadConstraint> = all
+        .into_iter()
+        .filter(|c| c.when_unsatisfiable == WhenUnsatisfiable::ScheduleAnyway)
+        .collect();
     if cs.is_empty() {
         return None;
     }
@@ -803,7 +936,11 @@ fn spread_score(w: &World, infos: &[(&Node, Vec<&Pod>)], fidx: &[usize], pod: &P
         .iter()
         .enumerate()
         .map(|(ci, c)| {
-            let size = if c.topology_key == "kubernetes.io/hostname" { fidx.len() - ignored.len() } else { sizes[ci] };
+            let size = if c.topology_key == "kubernetes.io/hostname" {
+                fidx.len() - ignored.len()
+            } else {
+                sizes[ci]
+            };
             ((size + 2) as f64).ln()
         })
         .collect();
@@ -866,12 +1003,24 @@ fn spread_score(w: &World, infos: &[(&Node, Vec<&Pod>)], fidx: &[usize], pod: &P
     Some(out)
 }
 
-fn inter_pod_score(w: &World, infos: &[(&Node, Vec<&Pod>)], fidx: &[usize], pod: &Pod, profile: &Profile, ns_labels: Option<&LabelSet>) -> Option<Vec<i64>> {
+fn inter_pod_score(
+    w: &World,
+    infos: &[(&Node, Vec<&Pod>)],
+    fidx: &[usize],
+    pod: &Pod,
+    profile: &Profile,
+    ns_labels: Option<&LabelSet>,
+) -> Option<Vec<i64>> {
     let ns = ns_of(pod).to_string();
     let terms = incoming(w, pod, &ns).ok()?;
     let has_pref = pod.spec.affinity.as_ref().is_some_and(|a| {
-        a.pod_affinity.as_ref().is_some_and(|p| !p.preferred_during_scheduling_ignored_during_execution.is_empty())
-            || a.pod_anti_affinity.as_ref().is_some_and(|p| !p.preferred_during_scheduling_ignored_during_execution.is_empty())
+        a.pod_affinity.as_ref().is_some_and(|p| {
+            !p.preferred_during_scheduling_ignored_during_execution
+                .is_empty()
+        }) || a.pod_anti_affinity.as_ref().is_some_and(|p| {
+            !p.preferred_during_scheduling_ignored_during_execution
+                .is_empty()
+        })
     });
     if profile.ignore_preferred_terms_of_existing_pods && !has_pref {
         return None;
@@ -879,7 +1028,11 @@ fn inter_pod_score(w: &World, infos: &[(&Node, Vec<&Pod>)], fidx: &[usize], pod:
     let mut topo: HashMap<String, HashMap<String, i64>> = HashMap::new();
     let mut add = |key: &str, n: &Node, v: i64| {
         if let Some(val) = labels(n).get(key) {
-            *topo.entry(key.to_string()).or_default().entry(val.to_string()).or_insert(0) += v;
+            *topo
+                .entry(key.to_string())
+                .or_default()
+                .entry(val.to_string())
+                .or_insert(0) += v;
         }
     };
     for (n, pods) in infos {
@@ -903,9 +1056,15 @@ fn inter_pod_score(w: &World, infos: &[(&Node, Vec<&Pod>)], fidx: &[usize], pod:
                     continue;
                 }
                 match role {
-                    RequiredAffinity if profile.hard_pod_affinity_weight > 0 => add(c.topology_key(), n, profile.hard_pod_affinity_weight),
-                    PreferredAffinity if !profile.ignore_preferred_terms_of_existing_pods => add(c.topology_key(), n, i64::from(weight)),
-                    PreferredAntiAffinity if !profile.ignore_preferred_terms_of_existing_pods => add(c.topology_key(), n, -i64::from(weight)),
+                    RequiredAffinity if profile.hard_pod_affinity_weight > 0 => {
+                        add(c.topology_key(), n, profile.hard_pod_affinity_weight)
+                    }
+                    PreferredAffinity if !profile.ignore_preferred_terms_of_existing_pods => {
+                        add(c.topology_key(), n, i64::from(weight))
+                    }
+                    PreferredAntiAffinity if !profile.ignore_preferred_terms_of_existing_pods => {
+                        add(c.topology_key(), n, -i64::from(weight))
+                    }
                     _ => {}
                 }
             }
@@ -929,7 +1088,13 @@ fn inter_pod_score(w: &World, infos: &[(&Node, Vec<&Pod>)], fidx: &[usize], pod:
     let max = raw.iter().copied().max().unwrap_or(0);
     Some(
         raw.iter()
-            .map(|&s| if max > min { (100.0 * ((s - min) as f64 / (max - min) as f64)) as i64 } else { 0 })
+            .map(|&s| {
+                if max > min {
+                    (100.0 * ((s - min) as f64 / (max - min) as f64)) as i64
+                } else {
+                    0
+                }
+            })
             .collect(),
     )
 }

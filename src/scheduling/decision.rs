@@ -232,7 +232,10 @@ impl Decision {
     /// message says so where kube-scheduler reports it.
     pub fn message(&self) -> Option<String> {
         if let Some((plugin, err)) = &self.score_error {
-            return Some(format!("running PreScore plugin {:?}: {err}", plugin.name()));
+            return Some(format!(
+                "running PreScore plugin {:?}: {err}",
+                plugin.name()
+            ));
         }
         if self.feasible_count() > 0 {
             return None;

@@ -41,15 +41,25 @@ impl Rng {
 const APPS: [&str; 3] = ["web", "db", "cache"];
 const ZONES: [&str; 3] = ["a", "b", "c"];
 const NAMESPACES: [&str; 2] = ["shop", "lab"];
-const KEYS: [&str; 3] = ["kubernetes.io/hostname", "topology.kubernetes.io/zone", "disk"];
+const KEYS: [&str; 3] = [
+    "kubernetes.io/hostname",
+    "topology.kubernetes.io/zone",
+    "disk",
+];
 
 fn label_selector(r: &mut Rng) -> Value {
     match r.below(8) {
         0 => Value::Null,
         1 => json!({}),
-        2 => json!({"matchExpressions": [{"key": "app", "operator": "In", "values": [r.pick(&APPS), r.pick(&APPS)]}]}),
-        3 => json!({"matchExpressions": [{"key": "tier", "operator": "DoesNotExist"}], "matchLabels": {"app": r.pick(&APPS)}}),
-        4 => json!({"matchExpressions": [{"key": "app", "operator": "NotIn", "values": [r.pick(&APPS)]}]}),
+        2 => {
+            json!({"matchExpressions": [{"key": "app", "operator": "In", "values": [r.pick(&APPS), r.pick(&APPS)]}]})
+        }
+        3 => {
+            json!({"matchExpressions": [{"key": "tier", "operator": "DoesNotExist"}], "matchLabels": {"app": r.pick(&APPS)}})
+        }
+        4 => {
+            json!({"matchExpressions": [{"key": "app", "operator": "NotIn", "values": [r.pick(&APPS)]}]})
+        }
         _ => json!({"matchLabels": {"app": r.pick(&APPS)}}),
     }
 }
@@ -195,7 +205,8 @@ fn pod(r: &mut Rng, name: &str, ns: &str, nodes: usize, incoming: bool) -> Value
                 .as_object_mut()
                 .unwrap()
                 .entry("nodeAffinity")
-                .or_insert(json!({}))["preferredDuringSchedulingIgnoredDuringExecution"] = json!(pref);
+                .or_insert(json!({}))["preferredDuringSchedulingIgnoredDuringExecution"] =
+                json!(pref);
         }
         if r.chance(25) {
             spec["nodeSelector"] = json!({r.pick(&["disk", "topology.kubernetes.io/zone"]): r.pick(&["ssd", "a", "b"])});
@@ -218,7 +229,11 @@ fn pod(r: &mut Rng, name: &str, ns: &str, nodes: usize, incoming: bool) -> Value
     if !incoming && r.chance(10) {
         meta["deletionTimestamp"] = json!("2026-01-01T00:00:00Z");
     }
-    let phase = if !incoming && r.chance(10) { r.pick(&["Succeeded", "Failed"]) } else { "Running" };
+    let phase = if !incoming && r.chance(10) {
+        r.pick(&["Succeeded", "Failed"])
+    } else {
+        "Running"
+    };
     json!({"kind": "Pod", "apiVersion": "v1", "metadata": meta, "spec": spec, "status": {"phase": phase}})
 }
 
@@ -226,7 +241,11 @@ fn node(r: &mut Rng, i: usize) -> Value {
     let name = format!("n{i}");
     let mut labels = json!({});
     if r.chance(90) {
-        labels["kubernetes.io/hostname"] = json!(if r.chance(10) { "shared".to_string() } else { name.clone() });
+        labels["kubernetes.io/hostname"] = json!(if r.chance(10) {
+            "shared".to_string()
+        } else {
+            name.clone()
+        });
     }
     if r.chance(85) {
         labels["topology.kubernetes.io/zone"] = json!(r.pick(&ZONES));
@@ -289,7 +308,11 @@ pub(crate) fn world(seed: u64) -> (Vec<Value>, Pod) {
         objects.push(pod(&mut r, &format!("p{i}"), ns, nodes, false));
     }
     let ns = if r.chance(80) { "shop" } else { "lab" };
-    let name = if pods > 0 && r.chance(10) { format!("p{}", r.below(pods as u64)) } else { "incoming".into() };
+    let name = if pods > 0 && r.chance(10) {
+        format!("p{}", r.below(pods as u64))
+    } else {
+        "incoming".into()
+    };
     let incoming: Pod = serde_json::from_value(pod(&mut r, &name, ns, nodes, true)).unwrap();
     (objects, incoming)
 }
