@@ -410,8 +410,8 @@ pub fn generate(options: &GenerateOptions) -> Value {
                     {"address": ip, "type": "InternalIP"},
                     {"address": name, "type": "Hostname"},
                 ],
-                "allocatable": {"cpu": "3920m", "memory": "15Gi", "pods": "110"},
-                "capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"},
+                "allocatable": {"cpu": "7910m", "memory": "31Gi", "pods": "110"},
+                "capacity": {"cpu": "8", "memory": "32Gi", "pods": "110"},
                 "conditions": [
                     condition("MemoryPressure", "False", "KubeletHasSufficientMemory"),
                     condition("DiskPressure", "False", "KubeletHasNoDiskPressure"),

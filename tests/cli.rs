@@ -797,3 +797,197 @@ fn watch_replays_the_sample_stream_and_prints_each_change() {
         r.stderr
     );
 }
+
+#[test]
+fn schedule_explains_a_pending_pod() {
+    let r = run(&["schedule", "checkout/api-3"]);
+    assert_eq!(r.code, 1, "no node fits: {}", r.stderr);
+    assert_eq!(r.stderr, "");
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        ["NAME", "FEASIBLE", "SCORE", "REASON"]
+    );
+    assert_eq!(lines.len(), 1 + 12 + 2);
+    let b11 = lines
+        .iter()
+        .find(|l| l.starts_with("ip-10-0-0-11."))
+        .unwrap();
+    assert!(
+        b11.ends_with("false      <none>    node(s) didn't match pod anti-affinity rules"),
+        "{b11}"
+    );
+    assert_eq!(
+        *lines.last().unwrap(),
+        "checkout/api-3: FailedScheduling: 0/12 nodes are available: 2 node(s) didn't match pod anti-affinity rules, 5 node(s) didn't match Pod's node affinity/selector, 5 node(s) had untolerated taint(s). preemption: not simulated."
+    );
+    // -o wide names the taint, the failing requirement, the pods behind the verdict.
+    let w = run(&["schedule", "checkout/api-3", "-o", "wide"]);
+    assert!(
+        w.stdout
+            .contains("TaintToleration: taint nvidia.com/gpu=present:NoSchedule not tolerated"),
+        "{}",
+        w.stdout
+    );
+    assert!(w.stdout.contains("NodeAffinity: nodeSelector topology.kubernetes.io/zone=eu-west-1b: the node has topology.kubernetes.io/zone=eu-west-1c"));
+    assert!(w.stdout.contains("NodeAffinity: nodeSelectorTerms[0]: node.kubernetes.io/instance-type in (m5.xlarge,r5.xlarge) fails"));
+    assert!(w.stdout.contains("InterPodAffinity: anti-affinity term 0 (app=api): 1 matching pod(s) in kubernetes.io/hostname=ip-10-0-0-14.eu-west-1.compute.internal"));
+    let s = run(&["schedule", "checkout/report-0", "-o", "wide"]);
+    assert!(s.stdout.contains("InterPodAffinity: a pod on ip-10-0-0-16.eu-west-1.compute.internal has anti-affinity to this pod in topology.kubernetes.io/zone=eu-west-1a"), "{}", s.stdout);
+}
+
+#[test]
+fn schedule_json_is_one_object_per_the_contract() {
+    let r = run(&["schedule", "checkout/api-4", "-o", "json"]);
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["pod"], "checkout/api-4");
+    assert_eq!(v["nodes"].as_array().unwrap().len(), 12);
+    let n = &v["nodes"][2];
+    assert_eq!(n["name"], "ip-10-0-0-12.eu-west-1.compute.internal");
+    assert_eq!(n["feasible"], false);
+    assert_eq!(
+        n["filters"]["PodTopologySpread"],
+        serde_json::json!({"code": "Unschedulable", "reasons": ["node(s) didn't match pod topology spread constraints"]})
+    );
+    assert_eq!(n["filters"]["NodeAffinity"]["code"], "Success");
+    assert_eq!(n["filters"].as_object().unwrap().len(), 7);
+    assert!(n.get("scores").is_none(), "scores only for feasible nodes");
+    assert_eq!(n["score"], 0);
+    assert!(v["message"].as_str().unwrap().starts_with(
+        "0/12 nodes are available: 3 node(s) didn't match pod topology spread constraints"
+    ));
+    // A pod that fits: scores per plugin, the weighted sum, a null message.
+    let r = run(&["schedule", "demo/cart-6d9f7c-k8x2p", "-o", "json"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        r.stderr,
+        "note: demo/cart-6d9f7c-k8x2p is bound to ip-10-0-0-11.eu-west-1.compute.internal; evaluated as if it were pending\n"
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(v["message"].is_null());
+    let feasible: Vec<&serde_json::Value> = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["feasible"] == true)
+        .collect();
+    assert!(!feasible.is_empty());
+    for n in feasible {
+        let scores = n["scores"].as_object().unwrap();
+        let weights = [
+            ("TaintToleration", 3),
+            ("NodeAffinity", 2),
+            ("PodTopologySpread", 2),
+            ("InterPodAffinity", 2),
+        ];
+        let sum: i64 = scores
+            .iter()
+            .map(|(p, s)| s.as_i64().unwrap() * weights.iter().find(|(q, _)| q == p).unwrap().1)
+            .sum();
+        assert_eq!(n["score"].as_i64().unwrap(), sum);
+    }
+}
+
+#[test]
+fn schedule_plugins_config_pod_files_and_replicas() {
+    // Only the named plugins run.
+    let r = run(&[
+        "schedule",
+        "checkout/api-3",
+        "--plugins",
+        "NodeAffinity",
+        "-o",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["nodes"][0]["filters"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["NodeAffinity"]
+    );
+    let r = run(&[
+        "schedule",
+        "checkout/api-3",
+        "--plugins",
+        "NodeAffinity,Magic",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .starts_with("error: unknown plugin \"Magic\" (known: NodeUnschedulable, NodeName,"),
+        "{}",
+        r.stderr
+    );
+    // A configuration file.
+    let dir = std::env::temp_dir().join(format!("labelsel-schedule-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = dir.join("config.yaml");
+    std::fs::write(&cfg, "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n- plugins:\n    filter:\n      disabled: [{name: TaintToleration}]\n      enabled: [{name: VolumeBinding}]\n").unwrap();
+    let r = run(&[
+        "schedule",
+        "checkout/ledger-0",
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(r.stderr, "note: not simulated: VolumeBinding\n");
+    assert!(r.stdout.ends_with("0/12 nodes are available: 12 node(s) didn't match pod affinity rules. preemption: not simulated.\n"), "{}", r.stdout);
+    std::fs::write(&cfg, "apiVersion: v1\nkind: Pod\n").unwrap();
+    let r = run(&[
+        "schedule",
+        "checkout/ledger-0",
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("apiVersion must be kubescheduler.config.k8s.io/v1"),
+        "{}",
+        r.stderr
+    );
+    // A pod from a file, placed three times one after another with anti-affinity on hostname.
+    let pod = dir.join("pod.yaml");
+    std::fs::write(&pod, "apiVersion: v1\nkind: Pod\nmetadata: {name: solo, labels: {app: solo}}\nspec:\n  nodeSelector: {topology.kubernetes.io/zone: eu-west-1b}\n  affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: solo}}}]}}\n  containers: [{name: c}]\n").unwrap();
+    let r = run(&[
+        "schedule",
+        "--pod",
+        pod.to_str().unwrap(),
+        "-n",
+        "checkout",
+        "--replicas",
+        "5",
+    ]);
+    assert_eq!(r.code, 1, "zone b has three untainted nodes: {}", r.stdout);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        ["POD", "NODE", "SCORE"]
+    );
+    let nodes: Vec<&str> = lines[1..5]
+        .iter()
+        .map(|l| l.split_whitespace().nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        &nodes[..3]
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        &3
+    );
+    assert_eq!(nodes[3], "<none>");
+    assert_eq!(lines[1].split_whitespace().next(), Some("checkout/solo-1"));
+    assert!(lines.last().unwrap().starts_with("checkout/solo-4: FailedScheduling: 0/12 nodes are available: 3 node(s) didn't match pod anti-affinity rules,"), "{}", r.stdout);
+    let r = run(&["schedule", "checkout/nope"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            1,
+            "Error from server (NotFound): pods \"nope\" not found in namespace \"checkout\"\n"
+        )
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -13,6 +13,7 @@
 //! ```
 
 mod columns;
+mod schedule;
 mod table;
 mod workloads;
 
@@ -30,6 +31,9 @@ const SAMPLE: &str = include_str!("../../../examples/cluster.json");
 const SAMPLE_NAME: &str = "examples/cluster.json (bundled)";
 const SCENARIO: &str = include_str!("../../../examples/demo.yaml");
 const SCENARIO_NAME: &str = "examples/demo.yaml (bundled)";
+/// The bundled checkout namespace: pending pods that show each way a node is refused.
+const PENDING: &str = include_str!("../../../examples/pending.yaml");
+const PENDING_NAME: &str = "examples/pending.yaml (bundled)";
 /// The watch stream `watch` replays over the sample when no `-f` is given.
 const SAMPLE_WATCH: &str = include_str!("../../../examples/demo-watch.json");
 const SAMPLE_WATCH_NAME: &str = "examples/demo-watch.json (bundled)";
@@ -68,6 +72,40 @@ enum Command {
     Evict(PodArgs),
     /// Replay a watch stream, printing each change of endpoints, ownership and budgets.
     Watch(WatchArgs),
+    /// Where kube-scheduler would put a pod, and why every other node refuses it: the label
+    /// plugins' filters and scores on every node, and the FailedScheduling message. Exits 1
+    /// when no node fits.
+    Schedule(ScheduleArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct ScheduleArgs {
+    /// The pod: NAMESPACE/NAME, or NAME in -n's namespace (a bound pod is evaluated as if it
+    /// were pending).
+    #[arg(required_unless_present = "pod_file", conflicts_with = "pod_file")]
+    pod: Option<String>,
+    /// Read the pod from this file (its first Pod) instead.
+    #[arg(long = "pod", value_name = "FILE")]
+    pod_file: Option<String>,
+    /// The namespace of the pod and of objects without one ("default" when not given).
+    #[arg(short = 'n', long = "namespace")]
+    namespace: Option<String>,
+    #[command(flatten)]
+    source: Source,
+    /// A KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1): its first profile's
+    /// plugins and plugin arguments.
+    #[arg(long = "config", value_name = "FILE")]
+    config: Option<String>,
+    /// Run only these plugins (comma-separated plugin names).
+    #[arg(long = "plugins", value_delimiter = ',', value_name = "NAME,...")]
+    plugins: Vec<String>,
+    /// Place this many copies of the pod one after another, each bound before the next.
+    #[arg(long = "replicas", value_name = "N")]
+    replicas: Option<usize>,
+    /// Output format: wide (what the reasons leave out), json (one object; an array with
+    /// --replicas) or yaml.
+    #[arg(short = 'o', long = "output", value_enum)]
+    output: Option<Output>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -256,6 +294,7 @@ fn main() -> ExitCode {
         Command::Owners(args) => pod_cmd(&args, false),
         Command::Evict(args) => pod_cmd(&args, true),
         Command::Watch(args) => watch_cmd(&args),
+        Command::Schedule(args) => schedule_cmd(&args),
     };
     match result {
         Ok(out) => {
@@ -266,7 +305,11 @@ fn main() -> ExitCode {
             if !out.stderr.is_empty() {
                 eprintln!("{}", out.stderr);
             }
-            ExitCode::SUCCESS
+            if out.failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(Failure(msg)) => {
             eprintln!("{msg}");
@@ -280,6 +323,8 @@ fn main() -> ExitCode {
 struct Out {
     stdout: String,
     stderr: String,
+    /// Exit with status 1 (the output still printed): `schedule` found no node.
+    failed: bool,
 }
 
 fn selector(text: Option<&str>) -> Result<Selector, Failure> {
@@ -304,6 +349,7 @@ fn load(source: &Source, namespace: Option<&str>) -> Result<(Cluster, Vec<String
     if source.files.is_empty() {
         cluster.load_str(SAMPLE_NAME, SAMPLE)?;
         cluster.load_str(SCENARIO_NAME, SCENARIO)?;
+        cluster.load_str(PENDING_NAME, PENDING)?;
         return Ok((cluster, warnings));
     }
     for file in &source.files {
@@ -373,6 +419,7 @@ fn get(args: &GetArgs) -> Result<Out, Failure> {
     let mut out = Out {
         stdout: String::new(),
         stderr: warnings.join("\n"),
+        ..Out::default()
     };
     let opts = table::Options {
         all_namespaces: namespace.is_none(),
@@ -457,6 +504,7 @@ fn parse(text: &str) -> Result<Out, Failure> {
         Ok(s) => Ok(Out {
             stdout: format!("{s}\n"),
             stderr: String::new(),
+            ..Out::default()
         }),
         Err(e) => Err(Failure(format!("error: {e}"))),
     }
@@ -540,6 +588,7 @@ fn explain(args: &ExplainArgs) -> Result<Out, Failure> {
     Ok(Out {
         stdout,
         stderr: warnings.join("\n"),
+        ..Out::default()
     })
 }
 
@@ -556,6 +605,7 @@ fn generate_cmd(args: &GenerateArgs) -> Result<Out, Failure> {
     Ok(Out {
         stdout,
         stderr: String::new(),
+        ..Out::default()
     })
 }
 
@@ -577,6 +627,7 @@ fn endpoints_cmd(args: &EndpointsArgs) -> Result<Out, Failure> {
     Ok(Out {
         stdout,
         stderr: stderr.join("\n"),
+        ..Out::default()
     })
 }
 
@@ -592,6 +643,32 @@ fn pod_cmd(args: &PodArgs, evict: bool) -> Result<Out, Failure> {
     Ok(Out {
         stdout,
         stderr: warnings.join("\n"),
+        ..Out::default()
+    })
+}
+
+fn schedule_cmd(args: &ScheduleArgs) -> Result<Out, Failure> {
+    let ns = namespace_of(args.namespace.as_deref())?;
+    let profile = schedule::profile(args.config.as_deref(), &args.plugins)?;
+    let (mut cluster, mut notes) = load(&args.source, args.namespace.as_deref())?;
+    let pod = schedule::incoming(
+        &cluster,
+        args.pod.as_deref(),
+        args.pod_file.as_deref(),
+        ns,
+        &mut notes,
+    )?;
+    if !profile.not_simulated().is_empty() {
+        notes.push(format!(
+            "note: not simulated: {}",
+            profile.not_simulated().join(", ")
+        ));
+    }
+    let (stdout, placed) = schedule::run(&mut cluster, profile, pod, args.replicas, args.output)?;
+    Ok(Out {
+        stdout,
+        stderr: notes.join("\n"),
+        failed: !placed,
     })
 }
 
@@ -609,6 +686,7 @@ fn watch_cmd(args: &WatchArgs) -> Result<Out, Failure> {
     if args.files.is_empty() {
         cluster.load_str(SAMPLE_NAME, SAMPLE)?;
         cluster.load_str(SCENARIO_NAME, SCENARIO)?;
+        cluster.load_str(PENDING_NAME, PENDING)?;
         inputs.push((SAMPLE_WATCH_NAME.into(), SAMPLE_WATCH.into()));
     } else {
         for f in &args.files {
@@ -666,5 +744,6 @@ fn watch_cmd(args: &WatchArgs) -> Result<Out, Failure> {
     Ok(Out {
         stdout,
         stderr: stderr.join("\n"),
+        ..Out::default()
     })
 }
