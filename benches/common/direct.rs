@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use label_selector::k8s::{
     AffinityTerm, Namespace, Node, NodeSelector, NodeSelectorMatcher, Pod, Resources, Service,
-    SpreadConstraint, Taint, TaintEffect, Toleration, TolerationOperator, WhenUnsatisfiable,
+    SpreadConstraint, Taint, TaintEffect, TermRole, Toleration, TolerationOperator,
+    WhenUnsatisfiable,
     Workload, WorkloadKind,
 };
 use label_selector::scheduling::{Plugin, Profile};
@@ -21,10 +22,37 @@ use serde_json::{Value, json};
 /// The scheduler's snapshot: nodes in name order with their assigned pods, and the objects
 /// the plugins look up.
 pub(crate) struct World {
-    pub(crate) nodes: Vec<(Node, Vec<Pod>)>,
+    pub(crate) nodes: Vec<(Node, Vec<PodInfo>)>,
     pub(crate) namespaces: Vec<Namespace>,
     pub(crate) services: Vec<Service>,
     pub(crate) workloads: Vec<Workload>,
+}
+
+/// A pod with its affinity terms parsed once, as kube-scheduler's `PodInfo` keeps them.
+pub(crate) struct PodInfo {
+    pub(crate) pod: Pod,
+    pub(crate) terms: Vec<(TermRole, i32, AffinityTerm)>,
+}
+
+impl PodInfo {
+    pub(crate) fn new(pod: Pod) -> PodInfo {
+        let terms = pod
+            .spec
+            .affinity_terms()
+            .filter_map(|(r, w, t)| {
+                let c = AffinityTerm::compile(t, ns_of(&pod), &pod.metadata.labels).ok()?;
+                Some((r, w, c))
+            })
+            .collect();
+        PodInfo { pod, terms }
+    }
+}
+
+impl std::ops::Deref for PodInfo {
+    type Target = Pod;
+    fn deref(&self) -> &Pod {
+        &self.pod
+    }
 }
 
 impl World {
@@ -32,12 +60,12 @@ impl World {
     pub(crate) fn from_cluster(c: &Cluster) -> World {
         let mut nodes: Vec<Node> = c.node_entries().map(|n| n.to_object()).collect();
         nodes.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
-        let mut by_node: HashMap<String, Vec<Pod>> = HashMap::new();
+        let mut by_node: HashMap<String, Vec<PodInfo>> = HashMap::new();
         for p in c.pod_entries() {
             let pod = p.to_object();
             if let Some(n) = pod.spec.node_name.clone() {
                 if !matches!(pod.status.phase.as_str(), "Succeeded" | "Failed") {
-                    by_node.entry(n).or_default().push(pod);
+                    by_node.entry(n).or_default().push(PodInfo::new(pod));
                 }
             }
         }
@@ -134,7 +162,7 @@ fn ns_of(pod: &Pod) -> &str {
     }
 }
 
-fn requests_of(pods: &[&Pod]) -> Resources {
+fn requests_of(pods: &[&PodInfo]) -> Resources {
     let mut r = Resources::default();
     for p in pods {
         let q = p.spec.requests();
@@ -146,11 +174,31 @@ fn requests_of(pods: &[&Pod]) -> Resources {
 }
 
 /// One incoming pod's evaluation, as the JSON contract of `Decision::to_json`.
+/// Everything one evaluation found, before it is written as JSON.
+pub(crate) struct Outcome {
+    pub(crate) pod: String,
+    pub(crate) names: Vec<String>,
+    pub(crate) filters: Vec<Plugin>,
+    /// `statuses[node][filter]`: code and reasons.
+    pub(crate) statuses: Vec<Vec<(&'static str, Vec<String>)>>,
+    pub(crate) feasible: Vec<bool>,
+    pub(crate) fidx: Vec<usize>,
+    pub(crate) columns: Vec<(Plugin, i64, Vec<i64>)>,
+    pub(crate) prefilter: Option<String>,
+    pub(crate) score_error: Option<String>,
+}
+
+/// One incoming pod's evaluation, as the JSON contract of `Decision::to_json`.
 pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
+    to_json(decide(w, profile, pod))
+}
+
+/// One incoming pod's evaluation.
+pub(crate) fn decide(w: &World, profile: &Profile, pod: &Pod) -> Outcome {
     let ns = ns_of(pod).to_string();
     let me = (ns.clone(), pod.metadata.name.clone());
-    let not_me = |p: &&Pod| (ns_of(p).to_string(), p.metadata.name.clone()) != me;
-    let infos: Vec<(&Node, Vec<&Pod>)> = w
+    let not_me = |p: &&PodInfo| !(ns_of(p) == me.0 && p.metadata.name == me.1);
+    let infos: Vec<(&Node, Vec<&PodInfo>)> = w
         .nodes
         .iter()
         .map(|(n, pods)| (n, pods.iter().filter(not_me).collect()))
@@ -404,14 +452,10 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
                 let mut anti: HashMap<(String, String), i64> = HashMap::new();
                 for (n, pods) in &infos {
                     for p in pods {
-                        for (role, _, t) in p.spec.affinity_terms() {
-                            if role != label_selector::k8s::TermRole::RequiredAntiAffinity {
+                        for (role, _, t) in &p.terms {
+                            if *role != TermRole::RequiredAntiAffinity {
                                 continue;
                             }
-                            let Ok(t) = AffinityTerm::compile(t, ns_of(p), &p.metadata.labels)
-                            else {
-                                continue;
-                            };
                             if t.matches(&ns, &pod.metadata.labels, ns_labels.as_ref()) {
                                 if let Some(v) = labels(n).get(t.topology_key()) {
                                     *existing_anti
@@ -546,8 +590,24 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
             }
         }
     }
+    Outcome {
+        pod: format!("{ns}/{}", pod.metadata.name),
+        names: infos.iter().map(|(n, _)| n.metadata.name.clone()).collect(),
+        filters,
+        statuses,
+        feasible,
+        fidx,
+        columns,
+        prefilter,
+        score_error,
+    }
+}
+
+/// The outcome as `Decision::to_json` writes a decision.
+pub(crate) fn to_json(o: Outcome) -> Value {
+    let Outcome { pod, names, filters, statuses, feasible, fidx, columns, prefilter, score_error } = o;
     let mut nodes = Vec::new();
-    for (i, (n, _)) in infos.iter().enumerate() {
+    for (i, name) in names.iter().enumerate() {
         let mut f = serde_json::Map::new();
         for (fi, p) in filters.iter().enumerate() {
             f.insert(
@@ -556,7 +616,7 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
             );
         }
         let mut node = serde_json::Map::new();
-        node.insert("name".into(), json!(n.metadata.name));
+        node.insert("name".into(), json!(name));
         node.insert("feasible".into(), json!(feasible[i]));
         node.insert("filters".into(), Value::Object(f));
         let mut total = 0;
@@ -577,7 +637,7 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
     } else if !fidx.is_empty() {
         Value::Null
     } else {
-        let mut msg = format!("0/{} nodes are available:", infos.len());
+        let mut msg = format!("0/{} nodes are available:", names.len());
         if let Some(p) = prefilter {
             msg.push_str(&format!(" {p}."));
         } else {
@@ -607,7 +667,7 @@ pub(crate) fn evaluate(w: &World, profile: &Profile, pod: &Pod) -> Value {
         msg.push_str(" preemption: not simulated.");
         json!(msg)
     };
-    json!({"pod": format!("{ns}/{}", pod.metadata.name), "nodes": nodes, "message": message})
+    json!({"pod": pod, "nodes": nodes, "message": message})
 }
 
 fn inclusion(c: &SpreadConstraint, pod: &Pod, n: &Node) -> bool {
@@ -620,7 +680,7 @@ fn inclusion(c: &SpreadConstraint, pod: &Pod, n: &Node) -> bool {
     true
 }
 
-fn count_matching(pods: &[&Pod], sel: &Selector, ns: &str) -> i64 {
+fn count_matching(pods: &[&PodInfo], sel: &Selector, ns: &str) -> i64 {
     if sel.is_everything() {
         return 0;
     }
@@ -808,7 +868,7 @@ fn default_normalize(v: &mut [i64], reverse: bool) {
     }
 }
 
-fn taint_score(infos: &[(&Node, Vec<&Pod>)], fidx: &[usize], pod: &Pod) -> Vec<i64> {
+fn taint_score(infos: &[(&Node, Vec<&PodInfo>)], fidx: &[usize], pod: &Pod) -> Vec<i64> {
     let mut out = Vec::new();
     for &i in fidx {
         let mut k = 0;
@@ -834,7 +894,7 @@ fn taint_score(infos: &[(&Node, Vec<&Pod>)], fidx: &[usize], pod: &Pod) -> Vec<i
 }
 
 fn node_affinity_score(
-    infos: &[(&Node, Vec<&Pod>)],
+    infos: &[(&Node, Vec<&PodInfo>)],
     fidx: &[usize],
     pod: &Pod,
     profile: &Profile,
@@ -895,7 +955,7 @@ fn node_affinity_score(
 
 fn spread_score(
     w: &World,
-    infos: &[(&Node, Vec<&Pod>)],
+    infos: &[(&Node, Vec<&PodInfo>)],
     fidx: &[usize],
     pod: &Pod,
     profile: &Profile,
@@ -1005,7 +1065,7 @@ fn spread_score(
 
 fn inter_pod_score(
     w: &World,
-    infos: &[(&Node, Vec<&Pod>)],
+    infos: &[(&Node, Vec<&PodInfo>)],
     fidx: &[usize],
     pod: &Pod,
     profile: &Profile,
@@ -1047,11 +1107,9 @@ fn inter_pod_score(
                     add(&t.key, n, -t.weight);
                 }
             }
-            for (role, weight, t) in p.spec.affinity_terms() {
+            for (role, weight, c) in &p.terms {
                 use label_selector::k8s::TermRole::*;
-                let Ok(c) = AffinityTerm::compile(t, ns_of(p), &p.metadata.labels) else {
-                    continue;
-                };
+                let weight = *weight;
                 if !c.matches(&ns, &pod.metadata.labels, ns_labels) {
                     continue;
                 }
