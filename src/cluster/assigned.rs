@@ -56,6 +56,9 @@ fn share(rec: &PodRecord) -> Resources {
 impl Cluster<Inventory> {
     /// Takes an old record's part out of the scheduler tables.
     pub(super) fn unassign(&mut self, id: ObjectId, old: &PodRecord) {
+        if let Some(slot) = self.t.pod_node.get_or_grow(id.get() as usize) {
+            *slot = 0;
+        }
         if is_assigned(old) {
             Arc::make_mut(&mut self.t.assigned).remove(id);
             if let Some(n) = old.node_name.as_deref().and_then(|n| self.nodes.id("", n)) {
@@ -77,6 +80,10 @@ impl Cluster<Inventory> {
     /// Puts a new record's part into the scheduler tables. A term that does not compile is
     /// not registered (the API server would have refused the pod).
     pub(super) fn assign(&mut self, id: ObjectId, rec: &PodRecord, ns: &str, labels: &LabelSet) {
+        let node = rec.node_name.as_deref().and_then(|n| self.nodes.id("", n));
+        if let Some(slot) = self.t.pod_node.get_or_grow(id.get() as usize) {
+            *slot = node.map_or(0, |n| n.get() + 1);
+        }
         if is_assigned(rec) {
             Arc::make_mut(&mut self.t.assigned).insert(id);
             if let Some(n) = rec.node_name.as_deref().and_then(|n| self.nodes.id("", n)) {
@@ -115,11 +122,27 @@ impl Cluster<Inventory> {
     pub(super) fn recount_node(&mut self, node: ObjectId, name: &str) {
         let total = usage_of(&self.t, name);
         self.change_usage(node, |_| total);
+        self.point_pods(name, node.get() + 1);
     }
 
-    /// Clears a deleted node's usage.
+    /// Clears a deleted node's usage and its pods' node ids.
     pub(super) fn clear_node(&mut self, node: ObjectId) {
         self.change_usage(node, |_| Resources::default());
+        if let Some(name) = self.nodes.get(node).map(|n| n.name().to_string()) {
+            self.point_pods(&name, 0);
+        }
+    }
+
+    /// Sets the node id (plus one; 0 for none) of every pod bound to `name`.
+    fn point_pods(&mut self, name: &str, value: u32) {
+        let Some(set) = self.t.by_node.get(name).cloned() else {
+            return;
+        };
+        for id in set.iter() {
+            if let Some(slot) = self.t.pod_node.get_or_grow(id.get() as usize) {
+                *slot = value;
+            }
+        }
     }
 }
 
@@ -144,6 +167,15 @@ impl<I: std::ops::Deref<Target = View>> Cluster<I> {
     /// included. The node need not be stored.
     pub fn assigned_pods(&self) -> &ObjectSet {
         &self.t.assigned
+    }
+
+    /// The stored node a pod is bound to (`None` when unbound or bound to a node not
+    /// stored), without looking its name up.
+    pub fn pod_node(&self, pod: PodId) -> Option<NodeId> {
+        match self.t.pod_node.get(pod.object_id().get() as usize) {
+            Some(&n) if n > 0 => Some(NodeId::new(ObjectId::new(n - 1))),
+            _ => None,
+        }
     }
 
     /// What the assigned pods bound to this node request, with their number in `pods`

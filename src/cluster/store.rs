@@ -105,6 +105,8 @@ pub(super) struct Tables {
     pub(super) node_usage: CowVec<Resources>,
     /// Every pod affinity term of a stored pod ([`Cluster::affinity_terms`]).
     pub(super) affinity_terms: Arc<SelectorIndex<AffinityTermKey>>,
+    /// Each pod's stored node id plus one (0: unbound, or the node is not stored).
+    pub(super) pod_node: CowVec<u32>,
     /// Changes with every node event that changed something ([`Cluster::node_generation`]).
     pub(super) node_generation: u64,
 }
@@ -1030,6 +1032,12 @@ impl Cluster<Inventory> {
             .filter(|p| super::assigned::is_assigned(p.record))
             .map(|p| p.id().object_id())
             .collect();
+        for p in self.pod_entries() {
+            let want = p.node_name().and_then(|n| self.node_id(n));
+            if self.pod_node(p.id()) != want {
+                return Err(format!("pod {}: stored node id differs from its nodeName", p.key()));
+            }
+        }
         if assigned != *self.t.assigned {
             return Err("assigned pods differ from the pods' nodeName and phase".into());
         }

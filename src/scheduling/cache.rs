@@ -25,8 +25,12 @@ pub(super) struct NodeCache {
     pub(super) allocatable: Vec<Resources>,
     /// Nodes with taints, by slot, with their taints.
     pub(super) tainted: Vec<(u32, Vec<Taint>)>,
+    /// Each slot's index in `tainted`, or [`NONE`].
+    pub(super) taint_of: Vec<u32>,
     /// Cordoned nodes, by slot.
     pub(super) unschedulable: Vec<u32>,
+    /// One more than the largest pair id of the node inventory.
+    pub(super) pair_bound: usize,
     /// Per topology key: each slot's pair id, or [`NONE`].
     domains: HashMap<Box<str>, Arc<[u32]>>,
 }
@@ -47,6 +51,7 @@ impl NodeCache {
             .unwrap_or(0);
         let mut slot_of = vec![NONE; bound];
         let mut tainted = Vec::new();
+        let mut taint_of = vec![NONE; nodes.len()];
         let mut unschedulable = Vec::new();
         let mut allocatable = Vec::with_capacity(nodes.len());
         let mut names = Vec::with_capacity(nodes.len());
@@ -55,6 +60,7 @@ impl NodeCache {
             slot_of[n.id().object_id().get() as usize] = slot;
             let node = n.get();
             if !node.spec.taints.is_empty() {
+                taint_of[slot as usize] = tainted.len() as u32;
                 tainted.push((slot, node.spec.taints.clone()));
             }
             if node.spec.unschedulable {
@@ -71,9 +77,38 @@ impl NodeCache {
             all: nodes.iter().map(|n| n.id().object_id()).collect(),
             allocatable,
             tainted,
+            taint_of,
             unschedulable,
+            pair_bound: cluster.nodes().pairs.id_bound(),
             domains: HashMap::new(),
         };
+    }
+
+    /// A slot's taints (empty for an untainted node).
+    pub(super) fn taints(&self, slot: usize) -> &[Taint] {
+        match self.taint_of.get(slot) {
+            Some(&i) if i != NONE => &self.tainted[i as usize].1,
+            _ => &[],
+        }
+    }
+
+    /// Per slot, whether the node is in `set`.
+    pub(super) fn mask(&self, set: &ObjectSet) -> Vec<bool> {
+        let mut m = vec![false; self.ids.len()];
+        for id in set.iter() {
+            if let Some(s) = self.slot(id) {
+                m[s] = true;
+            }
+        }
+        m
+    }
+
+    /// An empty map from the node inventory's pair ids.
+    pub(super) fn pair_map(&self) -> PairMap {
+        PairMap {
+            values: vec![ABSENT; self.pair_bound],
+            keys: Vec::new(),
+        }
     }
 
     pub(super) fn len(&self) -> usize {
@@ -110,5 +145,55 @@ impl NodeCache {
         };
         self.domains.insert(key.into(), Arc::clone(&d));
         d
+    }
+}
+
+const ABSENT: i64 = i64::MIN;
+
+/// Counts by topology domain (the node inventory's pair id), dense: a domain is present once
+/// touched, even at 0 (as a Go map entry is).
+#[derive(Clone, Debug)]
+pub(super) struct PairMap {
+    values: Vec<i64>,
+    keys: Vec<u32>,
+}
+
+impl PairMap {
+    /// Makes `pair` present (at 0 if it was not).
+    pub(super) fn touch(&mut self, pair: u32) -> &mut i64 {
+        let v = &mut self.values[pair as usize];
+        if *v == ABSENT {
+            *v = 0;
+            self.keys.push(pair);
+        }
+        v
+    }
+
+    pub(super) fn add(&mut self, pair: u32, k: i64) {
+        *self.touch(pair) += k;
+    }
+
+    pub(super) fn get(&self, pair: u32) -> Option<i64> {
+        match self.values.get(pair as usize) {
+            Some(&v) if v != ABSENT => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The count of a domain, 0 when absent.
+    pub(super) fn count(&self, pair: u32) -> i64 {
+        self.get(pair).unwrap_or(0)
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = (u32, i64)> + '_ {
+        self.keys.iter().map(|&k| (k, self.values[k as usize]))
     }
 }

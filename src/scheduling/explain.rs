@@ -157,7 +157,7 @@ pub(super) fn explain<I: Deref<Target = View>>(
                 let Ok((filter, score, _)) = spread_constraints(profile, cluster, pod, ns) else {
                     continue;
                 };
-                let required = pod_required_nodes(cluster, &cache.all, pod);
+                let required = cache.mask(&pod_required_nodes(cluster, &cache.all, pod));
                 for (set, what) in [(&filter, "DoNotSchedule"), (&score, "ScheduleAnyway")] {
                     if set.is_empty() {
                         continue;
@@ -172,7 +172,7 @@ pub(super) fn explain<I: Deref<Target = View>>(
                             ));
                             continue;
                         }
-                        let cnt = s.counts.get(&d).copied().unwrap_or(0);
+                        let cnt = s.counts.count(d);
                         out.push(format!(
                             "PodTopologySpread: {what} {} maxSkew {}: domain {} has {cnt} matching pod(s); {} domain(s), global minimum {}, skew {}",
                             c.topology_key, c.max_skew, pair_text(nodes, d), s.domains, s.min, cnt + s.self_match - s.min
@@ -194,7 +194,7 @@ pub(super) fn explain<I: Deref<Target = View>>(
                             t.term.topology_key()
                         ));
                     } else {
-                        let n = counts.affinity.get(&d).copied().unwrap_or(0);
+                        let n = counts.affinity.count(d);
                         let boot = if n == 0 && counts.self_affinity {
                             " (first pod: it matches its own terms)"
                         } else {
@@ -206,7 +206,7 @@ pub(super) fn explain<I: Deref<Target = View>>(
                 for (i, t) in terms.anti.iter().enumerate() {
                     let d = cache.domains(nodes, t.term.topology_key())[slot];
                     if d != NONE {
-                        let n = counts.anti.get(&d).copied().unwrap_or(0);
+                        let n = counts.anti.count(d);
                         if n > 0 {
                             out.push(format!("InterPodAffinity: anti-affinity term {i} ({}): {n} matching pod(s) in {}", t.term.selector(), pair_text(nodes, d)));
                         }

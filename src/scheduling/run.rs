@@ -1,10 +1,10 @@
 //! One pod against every node: each plugin's PreFilter, Filter, PreScore, Score and
 //! NormalizeScore, as kube-scheduler runs them, over the store's indexes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Deref;
 
-use super::cache::{NONE, NodeCache};
+use super::cache::{NONE, NodeCache, PairMap};
 use super::decision::{Code, Decision, PREFILTER, Rejection, Status};
 use super::profile::{Plugin, Profile};
 use crate::cluster::{Cluster, PodId};
@@ -360,8 +360,7 @@ impl<I: Deref<Target = View>> Ctx<'_, I> {
         if self.self_id.is_some_and(|s| s.object_id() == id) {
             return None;
         }
-        let p = self.cluster.pod_by_object_id(id)?;
-        let node = self.cluster.node_id(p.node_name()?)?;
+        let node = self.cluster.pod_node(PodId::new(id))?;
         cache.slot(node.object_id())
     }
 
@@ -479,7 +478,7 @@ pub(super) fn evaluate<I: Deref<Target = View>>(
         statuses.extend(filters.iter().map(|p| Status::success(*p)));
     }
     let mut rejection = None;
-    let mut required_cache: Option<ObjectSet> = None;
+    let mut required_cache: Option<Vec<bool>> = None;
     let mut st = Statuses {
         s: &mut statuses,
         nf,
@@ -563,7 +562,7 @@ fn node_affinity_filter<I: Deref<Target = View>>(
     ctx: &Ctx<'_, I>,
     st: &mut Statuses<'_>,
     fi: usize,
-    required_cache: &mut Option<ObjectSet>,
+    required_cache: &mut Option<Vec<bool>>,
 ) -> Option<Rejection> {
     let pod = ctx.pod;
     let names = prefilter_names(pod);
@@ -575,7 +574,7 @@ fn node_affinity_filter<I: Deref<Target = View>>(
         });
     }
     let required = required_cache
-        .get_or_insert_with(|| pod_required_nodes(ctx.cluster, &cache.all, pod))
+        .get_or_insert_with(|| cache.mask(&pod_required_nodes(ctx.cluster, &cache.all, pod)))
         .clone();
     let added = profile
         .added_affinity
@@ -584,7 +583,7 @@ fn node_affinity_filter<I: Deref<Target = View>>(
             a.required_during_scheduling_ignored_during_execution
                 .as_ref()
         })
-        .map(|s| selector_nodes(ctx.cluster, &cache.all, s));
+        .map(|s| cache.mask(&selector_nodes(ctx.cluster, &cache.all, s)));
     for slot in 0..cache.len() {
         if let Some(names) = &names
             && !names.contains(&*cache.names[slot])
@@ -592,12 +591,11 @@ fn node_affinity_filter<I: Deref<Target = View>>(
             st.fail(slot, fi, Code::UnschedulableAndUnresolvable, 0b100);
             continue;
         }
-        let id = cache.ids[slot].object_id();
         if let Some(a) = &added
-            && !a.contains(id)
+            && !a[slot]
         {
             st.fail(slot, fi, Code::UnschedulableAndUnresolvable, 0b10);
-        } else if !required.contains(id) {
+        } else if !required[slot] {
             st.fail(slot, fi, Code::UnschedulableAndUnresolvable, 0b1);
         }
     }
@@ -661,7 +659,7 @@ fn resources_filter<I: Deref<Target = View>>(
 /// Per-constraint state of PodTopologySpread's PreFilter.
 pub(super) struct SpreadCounts {
     /// Domain (pair id) → matching pods, over eligible nodes.
-    pub(super) counts: HashMap<u32, i64>,
+    pub(super) counts: PairMap,
     /// Distinct domains among eligible nodes.
     pub(super) domains: usize,
     /// The global minimum (0 with fewer domains than `minDomains`).
@@ -674,20 +672,14 @@ pub(super) struct SpreadCounts {
 pub(super) fn included(
     c: &SpreadConstraint,
     slot: usize,
-    id: ObjectId,
-    required: &ObjectSet,
+    required: &[bool],
     cache: &NodeCache,
     tolerations: &[Toleration],
 ) -> bool {
-    if c.honor_node_affinity && !required.contains(id) {
+    if c.honor_node_affinity && !required[slot] {
         return false;
     }
-    if c.honor_node_taints
-        && let Ok(i) = cache
-            .tainted
-            .binary_search_by_key(&(slot as u32), |(s, _)| *s)
-        && untolerated(&cache.tainted[i].1, tolerations).is_some()
-    {
+    if c.honor_node_taints && untolerated(cache.taints(slot), tolerations).is_some() {
         return false;
     }
     true
@@ -699,23 +691,39 @@ pub(super) fn pods_per_slot<I: Deref<Target = View>>(
     ctx: &Ctx<'_, I>,
     cache: &NodeCache,
     selector: &Selector,
-) -> HashMap<usize, i64> {
-    let mut out = HashMap::new();
+) -> SlotCounts {
+    let mut out = SlotCounts {
+        per_slot: vec![0; cache.len()],
+        slots: Vec::new(),
+    };
     if selector.is_everything() {
         return out;
     }
     for id in ctx.matching([ctx.ns], selector).iter() {
-        let Some(p) = ctx.cluster.pod_by_object_id(id) else {
+        let Some(slot) = ctx.slot_of_pod(cache, id) else {
             continue;
         };
-        if p.is_terminating() {
+        if ctx.cluster.pod_by_object_id(id).is_none_or(|p| p.is_terminating()) {
             continue;
         }
-        if let Some(slot) = ctx.slot_of_pod(cache, id) {
-            *out.entry(slot).or_default() += 1;
+        if out.per_slot[slot] == 0 {
+            out.slots.push(slot);
         }
+        out.per_slot[slot] += 1;
     }
     out
+}
+
+/// Matching pods per node slot, and the slots that have some.
+pub(super) struct SlotCounts {
+    pub(super) per_slot: Vec<i64>,
+    pub(super) slots: Vec<usize>,
+}
+
+impl SlotCounts {
+    pub(super) fn iter(&self) -> impl Iterator<Item = (usize, i64)> + '_ {
+        self.slots.iter().map(|&s| (s, self.per_slot[s]))
+    }
 }
 
 fn spread_filter<I: Deref<Target = View>>(
@@ -724,7 +732,7 @@ fn spread_filter<I: Deref<Target = View>>(
     ctx: &Ctx<'_, I>,
     st: &mut Statuses<'_>,
     fi: usize,
-    required_cache: &mut Option<ObjectSet>,
+    required_cache: &mut Option<Vec<bool>>,
 ) -> Option<Rejection> {
     let (constraints, _, _) = match spread_constraints(_profile, ctx.cluster, ctx.pod, ctx.ns) {
         Ok(c) => c,
@@ -740,7 +748,7 @@ fn spread_filter<I: Deref<Target = View>>(
         return None;
     }
     let required = required_cache
-        .get_or_insert_with(|| pod_required_nodes(ctx.cluster, &cache.all, ctx.pod))
+        .get_or_insert_with(|| cache.mask(&pod_required_nodes(ctx.cluster, &cache.all, ctx.pod)))
         .clone();
     let states = spread_prefilter(&constraints, cache, ctx, &required);
     let domains: Vec<_> = constraints
@@ -754,7 +762,7 @@ fn spread_filter<I: Deref<Target = View>>(
                 st.fail(slot, fi, Code::UnschedulableAndUnresolvable, 0b10);
                 break;
             }
-            let skew = s.counts.get(&d).copied().unwrap_or(0) + s.self_match - s.min;
+            let skew = s.counts.count(d) + s.self_match - s.min;
             if skew > i64::from(c.max_skew) {
                 st.fail(slot, fi, Code::Unschedulable, 0b1);
                 break;
@@ -769,7 +777,7 @@ pub(super) fn spread_prefilter<I: Deref<Target = View>>(
     constraints: &[SpreadConstraint],
     cache: &mut NodeCache,
     ctx: &Ctx<'_, I>,
-    required: &ObjectSet,
+    required: &[bool],
 ) -> Vec<SpreadCounts> {
     let domains: Vec<_> = constraints
         .iter()
@@ -779,37 +787,29 @@ pub(super) fn spread_prefilter<I: Deref<Target = View>>(
     let mut out = Vec::with_capacity(constraints.len());
     for (ci, c) in constraints.iter().enumerate() {
         let eligible = |slot: usize| {
-            has_all(slot)
-                && included(
-                    c,
-                    slot,
-                    cache.ids[slot].object_id(),
-                    required,
-                    cache,
-                    &ctx.pod.spec.tolerations,
-                )
+            has_all(slot) && included(c, slot, required, cache, &ctx.pod.spec.tolerations)
         };
-        let seen: std::collections::HashSet<u32> = domains[ci]
-            .iter()
-            .enumerate()
-            .filter(|(slot, _)| eligible(*slot))
-            .map(|(_, d)| *d)
-            .collect();
-        let mut counts: HashMap<u32, i64> = seen.iter().map(|d| (*d, 0)).collect();
-        for (slot, k) in pods_per_slot(ctx, cache, &c.selector) {
+        let mut counts = cache.pair_map();
+        for (slot, d) in domains[ci].iter().enumerate() {
             if eligible(slot) {
-                *counts.entry(domains[ci][slot]).or_default() += k;
+                counts.touch(*d);
             }
         }
-        let min = if (seen.len() as i64) < i64::from(c.min_domains) {
+        for (slot, k) in pods_per_slot(ctx, cache, &c.selector).iter() {
+            if eligible(slot) {
+                counts.add(domains[ci][slot], k);
+            }
+        }
+        let n = counts.len();
+        let min = if (n as i64) < i64::from(c.min_domains) {
             0
         } else {
-            counts.values().copied().min().unwrap_or(0)
+            counts.iter().map(|(_, v)| v).min().unwrap_or(0)
         };
         let self_match = i64::from(c.selector.matches(&ctx.pod.metadata.labels));
         out.push(SpreadCounts {
             counts,
-            domains: seen.len(),
+            domains: n,
             min,
             self_match,
         });
@@ -820,9 +820,9 @@ pub(super) fn spread_prefilter<I: Deref<Target = View>>(
 /// InterPodAffinity's PreFilter counts: (affinity counts, incoming anti counts, existing anti
 /// counts), by domain, and whether the self-affinity rule applies.
 pub(super) struct AffinityCounts {
-    pub(super) affinity: HashMap<u32, i64>,
-    pub(super) anti: HashMap<u32, i64>,
-    pub(super) existing_anti: HashMap<u32, i64>,
+    pub(super) affinity: PairMap,
+    pub(super) anti: PairMap,
+    pub(super) existing_anti: PairMap,
     pub(super) self_affinity: bool,
 }
 
@@ -833,7 +833,7 @@ pub(super) fn affinity_prefilter<I: Deref<Target = View>>(
     ctx: &Ctx<'_, I>,
 ) -> AffinityCounts {
     let nodes = ctx.cluster.nodes();
-    let mut affinity = HashMap::new();
+    let mut affinity = cache.pair_map();
     if !terms.affinity.is_empty() {
         let mut all: Option<ObjectSet> = None;
         for t in &terms.affinity {
@@ -854,12 +854,12 @@ pub(super) fn affinity_prefilter<I: Deref<Target = View>>(
             };
             for d in &doms {
                 if d[slot] != NONE {
-                    *affinity.entry(d[slot]).or_default() += 1;
+                    affinity.add(d[slot], 1);
                 }
             }
         }
     }
-    let mut anti = HashMap::new();
+    let mut anti = cache.pair_map();
     for t in &terms.anti {
         let d = cache.domains(nodes, t.term.topology_key());
         let s = ctx.matching(t.namespaces.iter().map(String::as_str), t.term.selector());
@@ -867,16 +867,16 @@ pub(super) fn affinity_prefilter<I: Deref<Target = View>>(
             if let Some(slot) = ctx.slot_of_pod(cache, id)
                 && d[slot] != NONE
             {
-                *anti.entry(d[slot]).or_default() += 1;
+                anti.add(d[slot], 1);
             }
         }
     }
-    let mut existing_anti = HashMap::new();
+    let mut existing_anti = cache.pair_map();
     for e in existing {
         if e.role == TermRole::RequiredAntiAffinity {
             let d = cache.domains(nodes, &e.topology_key);
             if d[e.slot] != NONE {
-                *existing_anti.entry(d[e.slot]).or_default() += 1;
+                existing_anti.add(d[e.slot], 1);
             }
         }
     }
@@ -928,11 +928,12 @@ fn inter_pod_filter<I: Deref<Target = View>>(
         .collect();
     // Existing anti-affinity: every node carrying a counted pair.
     let mut blocked = ObjectSet::new();
-    for (pair, k) in &counts.existing_anti {
-        if *k > 0 {
-            blocked |= &nodes.pair_posting(*pair).to_set();
+    for (pair, k) in counts.existing_anti.iter() {
+        if k > 0 {
+            blocked |= &nodes.pair_posting(pair).to_set();
         }
     }
+    let blocked = cache.mask(&blocked);
     for slot in 0..cache.len() {
         // (a) affinity
         let mut has_keys = true;
@@ -942,7 +943,7 @@ fn inter_pod_filter<I: Deref<Target = View>>(
                 has_keys = false;
                 break;
             }
-            if counts.affinity.get(&d[slot]).copied().unwrap_or(0) <= 0 {
+            if counts.affinity.count(d[slot]) <= 0 {
                 exist = false;
             }
         }
@@ -954,13 +955,13 @@ fn inter_pod_filter<I: Deref<Target = View>>(
         if !counts.anti.is_empty()
             && anti_doms
                 .iter()
-                .any(|d| d[slot] != NONE && counts.anti.get(&d[slot]).copied().unwrap_or(0) > 0)
+                .any(|d| d[slot] != NONE && counts.anti.count(d[slot]) > 0)
         {
             st.fail(slot, fi, Code::Unschedulable, 0b10);
             continue;
         }
         // (c) existing pods' anti-affinity
-        if blocked.contains(cache.ids[slot].object_id()) {
+        if blocked[slot] {
             st.fail(slot, fi, Code::Unschedulable, 0b100);
         }
     }

@@ -1,10 +1,9 @@
 //! The score plugins over the feasible nodes: PreScore (or Skip), Score, NormalizeScore, and
 //! the weighted sum.
 
-use std::collections::HashMap;
 use std::ops::Deref;
 
-use super::cache::{NONE, NodeCache};
+use super::cache::{NONE, NodeCache, PairMap};
 use super::decision::Decision;
 use super::profile::{Plugin, Profile};
 use super::run::{
@@ -76,11 +75,9 @@ fn taint_scores<I: Deref<Target = View>>(
 ) -> Vec<i64> {
     let mut raw = vec![0; feasible.len()];
     for (fi, &slot) in feasible.iter().enumerate() {
-        if let Ok(i) = cache
-            .tainted
-            .binary_search_by_key(&(slot as u32), |(s, _)| *s)
-        {
-            raw[fi] = intolerable_preferred(&cache.tainted[i].1, &ctx.pod.spec.tolerations);
+        let taints = cache.taints(slot);
+        if !taints.is_empty() {
+            raw[fi] = intolerable_preferred(taints, &ctx.pod.spec.tolerations);
         }
     }
     default_normalize(&mut raw, true);
@@ -145,9 +142,9 @@ fn node_affinity_scores<I: Deref<Target = View>>(
     let terms = preferred_matchers(&all)?;
     let mut raw = vec![0; feasible.len()];
     for (w, t) in &terms {
-        let set = term_nodes(ctx.cluster, &cache.all, t);
+        let set = cache.mask(&term_nodes(ctx.cluster, &cache.all, t));
         for (fi, &slot) in feasible.iter().enumerate() {
-            if set.contains(cache.ids[slot].object_id()) {
+            if set[slot] {
                 raw[fi] += w;
             }
         }
@@ -179,39 +176,53 @@ fn spread_scores<I: Deref<Target = View>>(
         .map(|&s| require_all && !has_all(s))
         .collect();
     let considered = ignored.iter().filter(|i| !**i).count();
-    let required = pod_required_nodes(ctx.cluster, &cache.all, ctx.pod);
+    let required = cache.mask(&pod_required_nodes(ctx.cluster, &cache.all, ctx.pod));
     let mut per_slot = Vec::with_capacity(constraints.len());
-    let mut pair_counts: Vec<HashMap<u32, i64>> = Vec::with_capacity(constraints.len());
+    let mut pair_counts: Vec<PairMap> = Vec::with_capacity(constraints.len());
     let mut weights = Vec::with_capacity(constraints.len());
     for (ci, c) in constraints.iter().enumerate() {
         let counts = pods_per_slot(ctx, cache, &c.selector);
         let hostname = c.topology_key == HOSTNAME;
-        let mut pairs: HashMap<u32, i64> = HashMap::new();
+        let mut pairs = cache.pair_map();
+        // A node without the key is in the domain of the empty value (Go reads a missing
+        // label as ""): the same domain as nodes whose label is empty, when there are any.
+        let empty = nodes
+            .key_id(&c.topology_key)
+            .and_then(|k| nodes.pair_id(k, ""));
+        let domain = |slot: usize| match domains[ci][slot] {
+            NONE => empty,
+            d => Some(d),
+        };
+        let mut keyless = false;
         if !hostname {
             for (fi, &slot) in feasible.iter().enumerate() {
                 if !ignored[fi] {
-                    pairs.entry(domains[ci][slot]).or_insert(0);
+                    match domain(slot) {
+                        None => keyless = true,
+                        Some(d) => {
+                            pairs.touch(d);
+                        }
+                    }
                 }
             }
         }
-        let size = if hostname { considered } else { pairs.len() };
+        let size = if hostname {
+            considered
+        } else {
+            pairs.len() + usize::from(keyless)
+        };
         if !hostname {
-            for (&slot, &k) in &counts {
+            for (slot, k) in counts.iter() {
                 if require_all && !has_all(slot) {
                     continue;
                 }
-                if !super::run::included(
-                    c,
-                    slot,
-                    cache.ids[slot].object_id(),
-                    &required,
-                    cache,
-                    &ctx.pod.spec.tolerations,
-                ) {
+                if !super::run::included(c, slot, &required, cache, &ctx.pod.spec.tolerations) {
                     continue;
                 }
-                if let Some(v) = pairs.get_mut(&domains[ci][slot]) {
-                    *v += k;
+                if let Some(d) = domain(slot)
+                    && pairs.get(d).is_some()
+                {
+                    pairs.add(d, k);
                 }
             }
         }
@@ -231,9 +242,9 @@ fn spread_scores<I: Deref<Target = View>>(
                 continue;
             }
             let cnt = if c.topology_key == HOSTNAME {
-                per_slot[ci].get(&slot).copied().unwrap_or(0)
+                per_slot[ci].per_slot[slot]
             } else {
-                pair_counts[ci].get(&d).copied().unwrap_or(0)
+                pair_counts[ci].count(d)
             };
             s += cnt as f64 * weights[ci] + f64::from(c.max_skew - 1);
         }
@@ -281,14 +292,14 @@ fn inter_pod_scores<I: Deref<Target = View>>(
     let nodes = ctx.cluster.nodes();
     // (topology key, domain) → score; a key is present once a term matched on a node with it.
     let mut keys: Vec<String> = Vec::new();
-    let mut scores: HashMap<u32, i64> = HashMap::new();
+    let mut scores = cache.pair_map();
     let mut add = |cache: &mut NodeCache, key: &str, slot: usize, v: i64| {
         let d = cache.domains(nodes, key);
         if d[slot] != NONE {
             if !keys.iter().any(|k| k == key) {
                 keys.push(key.to_string());
             }
-            *scores.entry(d[slot]).or_default() += v;
+            scores.add(d[slot], v);
         }
     };
     for (terms, sign) in [(&terms.preferred, 1), (&terms.preferred_anti, -1)] {
@@ -325,7 +336,7 @@ fn inter_pod_scores<I: Deref<Target = View>>(
         .map(|&slot| {
             doms.iter()
                 .filter(|d| d[slot] != NONE)
-                .map(|d| scores.get(&d[slot]).copied().unwrap_or(0))
+                .map(|d| scores.count(d[slot]))
                 .sum()
         })
         .collect();
