@@ -115,13 +115,22 @@ fn cases() -> Vec<(&'static str, Pod)> {
         "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 20, "preference": {"matchExpressions": [
             {"key": "node.kubernetes.io/instance-type", "operator": "In", "values": ["m5.4xlarge"]}]}}]});
     vec![
-        ("a anti-affinity hostname", incoming("a", json!({"affinity": anti}))),
+        (
+            "a anti-affinity hostname",
+            incoming("a", json!({"affinity": anti})),
+        ),
         ("b affinity zone", incoming("b", json!({"affinity": aff}))),
-        ("c spread zone+hostname", incoming("c", json!({"topologySpreadConstraints": spread}))),
+        (
+            "c spread zone+hostname",
+            incoming("c", json!({"topologySpreadConstraints": spread})),
+        ),
         (
             "d all + taints, node affinity, requests",
-            incoming("d", json!({"affinity": all_aff, "topologySpreadConstraints": spread,
-                "containers": [{"name": "c", "resources": {"requests": {"cpu": "500m", "memory": "1Gi"}}}]})),
+            incoming(
+                "d",
+                json!({"affinity": all_aff, "topologySpreadConstraints": spread,
+                "containers": [{"name": "c", "resources": {"requests": {"cpu": "500m", "memory": "1Gi"}}}]}),
+            ),
         ),
     ]
 }
@@ -129,9 +138,14 @@ fn cases() -> Vec<(&'static str, Pod)> {
 fn bench(c: &mut Criterion) {
     let mut cluster = Cluster::new();
     for o in world() {
-        cluster.upsert(serde_json::from_value::<Object>(o).unwrap()).unwrap();
+        cluster
+            .upsert(serde_json::from_value::<Object>(o).unwrap())
+            .unwrap();
     }
-    assert_eq!(cluster.assigned_pods().len(), (NAMESPACES * APPS * PODS_PER_APP) as u64);
+    assert_eq!(
+        cluster.assigned_pods().len(),
+        (NAMESPACES * APPS * PODS_PER_APP) as u64
+    );
     let w = direct::World::from_cluster(&cluster);
     let profile = Profile::default();
     let mut scheduler = Scheduler::new(profile.clone());
@@ -140,8 +154,16 @@ fn bench(c: &mut Criterion) {
     for (name, pod) in cases() {
         let d = scheduler.schedule(&cluster, &pod);
         let want = direct::evaluate(&w, &profile, &pod);
-        assert_eq!(d.to_json(), want, "{name}: indexed and direct decisions differ");
-        eprintln!("{name}: {} feasible, best {:?}", d.feasible_count(), d.best());
+        assert_eq!(
+            d.to_json(),
+            want,
+            "{name}: indexed and direct decisions differ"
+        );
+        eprintln!(
+            "{name}: {} feasible, best {:?}",
+            d.feasible_count(),
+            d.best()
+        );
         g.bench_function(format!("{name}: Scheduler::schedule"), |b| {
             b.iter(|| black_box(scheduler.schedule(&cluster, black_box(&pod))))
         });
@@ -165,31 +187,36 @@ fn bench(c: &mut Criterion) {
             {"maxSkew": 1, "topologyKey": HOST, "whenUnsatisfiable": "DoNotSchedule", "labelSelector": sel}],
         "containers": [{"name": "c", "resources": {"requests": {"cpu": "250m", "memory": "512Mi"}}}]});
     let replica = |i: usize| -> Pod {
-        serde_json::from_value(json!({"metadata": {"name": format!("rollout-{i}"), "namespace": "ns-1",
-            "labels": {"app": "rollout"}}, "spec": template}))
+        serde_json::from_value(
+            json!({"metadata": {"name": format!("rollout-{i}"), "namespace": "ns-1",
+            "labels": {"app": "rollout"}}, "spec": template}),
+        )
         .unwrap()
     };
-    g.bench_function("5000 replicas, spread on zone and hostname: Scheduler::place", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let pods: Vec<Pod> = (0..NODES).map(replica).collect();
-                let start = Instant::now();
-                let mut placed = 0;
-                for p in pods {
-                    if scheduler.place(&mut cluster, p).unwrap().1.is_some() {
-                        placed += 1;
+    g.bench_function(
+        "5000 replicas, spread on zone and hostname: Scheduler::place",
+        |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let pods: Vec<Pod> = (0..NODES).map(replica).collect();
+                    let start = Instant::now();
+                    let mut placed = 0;
+                    for p in pods {
+                        if scheduler.place(&mut cluster, p).unwrap().1.is_some() {
+                            placed += 1;
+                        }
+                    }
+                    total += start.elapsed();
+                    assert_eq!(placed, NODES, "one replica per node");
+                    for i in 0..NODES {
+                        cluster.delete(&ObjectKey::pod("ns-1", &format!("rollout-{i}")));
                     }
                 }
-                total += start.elapsed();
-                assert_eq!(placed, NODES, "one replica per node");
-                for i in 0..NODES {
-                    cluster.delete(&ObjectKey::pod("ns-1", &format!("rollout-{i}")));
-                }
-            }
-            total
-        })
-    });
+                total
+            })
+        },
+    );
     g.finish();
 }
 

@@ -12,8 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use label_selector::k8s::{
     AffinityTerm, Namespace, Node, NodeSelector, NodeSelectorMatcher, Pod, Resources, Service,
     SpreadConstraint, Taint, TaintEffect, TermRole, Toleration, TolerationOperator,
-    WhenUnsatisfiable,
-    Workload, WorkloadKind,
+    WhenUnsatisfiable, Workload, WorkloadKind,
 };
 use label_selector::scheduling::{Plugin, Profile};
 use label_selector::{Cluster, LabelSet, Selector};
@@ -605,7 +604,17 @@ pub(crate) fn decide(w: &World, profile: &Profile, pod: &Pod) -> Outcome {
 
 /// The outcome as `Decision::to_json` writes a decision.
 pub(crate) fn to_json(o: Outcome) -> Value {
-    let Outcome { pod, names, filters, statuses, feasible, fidx, columns, prefilter, score_error } = o;
+    let Outcome {
+        pod,
+        names,
+        filters,
+        statuses,
+        feasible,
+        fidx,
+        columns,
+        prefilter,
+        score_error,
+    } = o;
     let mut nodes = Vec::new();
     for (i, name) in names.iter().enumerate() {
         let mut f = serde_json::Map::new();

@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::index::{CowVec, Inventory, ObjectId, ObjectRef, ObjectSet, Snapshot, View};
 use crate::k8s::{
     KeyParts, Kind, Namespace, Node, Object, ObjectKey, ObjectMeta, Pod, PodDisruptionBudget,
-    Resources, Service, WatchEvent, Workload, WorkloadKind,
+    PodSpec, Resources, Service, WatchEvent, Workload, WorkloadKind,
 };
 use crate::load::ReadLimits;
 use crate::reverse::{Scope, SelectorIndex};
@@ -309,6 +309,17 @@ impl<I: Deref<Target = View>> Cluster<I> {
             object: self.pods.get(id)?,
             record: record(&self.t.pod_records, id)?,
         })
+    }
+
+    /// A pod's spec, read from its record alone (no name or label is decoded): what a loop
+    /// over many pods wants.
+    pub fn pod_spec(&self, id: PodId) -> Option<&PodSpec> {
+        record(&self.t.pod_records, id.object_id()).map(|r| &*r.spec)
+    }
+
+    /// Whether a pod is terminating (`deletionTimestamp` set), from its record alone.
+    pub fn pod_terminating(&self, id: PodId) -> Option<bool> {
+        record(&self.t.pod_records, id.object_id()).map(|r| r.deletion_timestamp.is_some())
     }
 
     /// The id of pod `namespace/name`.
@@ -1035,7 +1046,10 @@ impl Cluster<Inventory> {
         for p in self.pod_entries() {
             let want = p.node_name().and_then(|n| self.node_id(n));
             if self.pod_node(p.id()) != want {
-                return Err(format!("pod {}: stored node id differs from its nodeName", p.key()));
+                return Err(format!(
+                    "pod {}: stored node id differs from its nodeName",
+                    p.key()
+                ));
             }
         }
         if assigned != *self.t.assigned {

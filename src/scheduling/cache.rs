@@ -2,7 +2,6 @@
 //! taints and cordons, and per topology key each node's domain (the pair id of its label).
 //! Rebuilt when [`Cluster::node_generation`] changes.
 
-use std::collections::HashMap;
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -31,8 +30,8 @@ pub(super) struct NodeCache {
     pub(super) unschedulable: Vec<u32>,
     /// One more than the largest pair id of the node inventory.
     pub(super) pair_bound: usize,
-    /// Per topology key: each slot's pair id, or [`NONE`].
-    domains: HashMap<Box<str>, Arc<[u32]>>,
+    /// Per topology key (there are few): each slot's pair id, or [`NONE`].
+    domains: Vec<(Box<str>, Arc<[u32]>)>,
 }
 
 impl NodeCache {
@@ -80,7 +79,7 @@ impl NodeCache {
             taint_of,
             unschedulable,
             pair_bound: cluster.nodes().pairs.id_bound(),
-            domains: HashMap::new(),
+            domains: Vec::new(),
         };
     }
 
@@ -124,7 +123,7 @@ impl NodeCache {
 
     /// Each slot's domain for `key`.
     pub(super) fn domains(&mut self, nodes: &View, key: &str) -> Arc<[u32]> {
-        if let Some(d) = self.domains.get(key) {
+        if let Some((_, d)) = self.domains.iter().find(|(k, _)| &**k == key) {
             return Arc::clone(d);
         }
         let d: Arc<[u32]> = match nodes.key_id(key) {
@@ -143,7 +142,7 @@ impl NodeCache {
                 })
                 .collect(),
         };
-        self.domains.insert(key.into(), Arc::clone(&d));
+        self.domains.push((key.into(), Arc::clone(&d)));
         d
     }
 }

@@ -6,8 +6,8 @@ use std::ops::Deref;
 use super::cache::{NONE, NodeCache};
 use super::profile::{Plugin, Profile};
 use super::run::{
-    Ctx, affinity_prefilter, existing_terms, incoming_terms, misfit, node_selector_map, node_used,
-    pod_required_nodes, spread_constraints, spread_prefilter, untolerated,
+    Ctx, affinity_prefilter, misfit, node_selector_map, node_used, pod_required_nodes,
+    spread_constraints, spread_prefilter, untolerated,
 };
 use crate::cluster::Cluster;
 use crate::index::View;
@@ -30,17 +30,8 @@ pub(super) fn explain<I: Deref<Target = View>>(
     let Some(slot) = cache.names.iter().position(|n| &**n == node) else {
         return Vec::new();
     };
-    let ns = if pod.metadata.namespace.is_empty() {
-        cluster.default_namespace()
-    } else {
-        pod.metadata.namespace.as_str()
-    };
-    let ctx = Ctx {
-        cluster,
-        pod,
-        ns,
-        self_id: cluster.pod_id(ns, &pod.metadata.name),
-    };
+    let ctx = Ctx::new(cluster, pod);
+    let ns = ctx.ns;
     let id = cache.ids[slot];
     let Some(entry) = cluster.node(id) else {
         return Vec::new();
@@ -181,11 +172,11 @@ pub(super) fn explain<I: Deref<Target = View>>(
                 }
             }
             Plugin::InterPodAffinity => {
-                let Ok(terms) = incoming_terms(cluster, pod, ns) else {
+                let Ok(terms) = ctx.terms() else {
                     continue;
                 };
-                let existing = existing_terms(&ctx, cache);
-                let counts = affinity_prefilter(&terms, &existing, cache, &ctx);
+                let existing = ctx.existing(cache);
+                let counts = affinity_prefilter(terms, existing, cache, &ctx);
                 for (i, t) in terms.affinity.iter().enumerate() {
                     let d = cache.domains(nodes, t.term.topology_key())[slot];
                     if d == NONE {
@@ -216,7 +207,7 @@ pub(super) fn explain<I: Deref<Target = View>>(
                     .iter()
                     .filter(|e| e.role == TermRole::RequiredAntiAffinity)
                 {
-                    let d = cache.domains(nodes, &e.topology_key);
+                    let d = cache.domains(nodes, e.topology_key);
                     let (here, there) = (d[slot], d[e.slot]);
                     if here != NONE && here == there {
                         out.push(format!(

@@ -352,9 +352,46 @@ pub(super) struct Ctx<'a, I> {
     pub(super) ns: &'a str,
     /// The stored pod of the same name, left out of every count.
     pub(super) self_id: Option<PodId>,
+    terms: std::cell::OnceCell<Result<Terms, String>>,
+    existing: std::cell::OnceCell<Vec<ExistingTerm<'a>>>,
 }
 
-impl<I: Deref<Target = View>> Ctx<'_, I> {
+impl<'a, I: Deref<Target = View>> Ctx<'a, I> {
+    pub(super) fn new(cluster: &'a Cluster<I>, pod: &'a Pod) -> Ctx<'a, I> {
+        let ns = if pod.metadata.namespace.is_empty() {
+            cluster.default_namespace()
+        } else {
+            pod.metadata.namespace.as_str()
+        };
+        let self_id = (!pod.metadata.name.is_empty())
+            .then(|| cluster.pod_id(ns, &pod.metadata.name))
+            .flatten();
+        Ctx {
+            cluster,
+            pod,
+            ns,
+            self_id,
+            terms: std::cell::OnceCell::new(),
+            existing: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The incoming pod's own affinity terms (or why they do not compile), once.
+    pub(super) fn terms(&self) -> Result<&Terms, &str> {
+        self.terms
+            .get_or_init(|| {
+                incoming_terms(self.cluster, self.pod, self.ns)
+                    .map_err(|e| format!("parsing pod: {}", e.one_line()))
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// The terms of assigned pods that select the incoming pod, once.
+    pub(super) fn existing(&self, cache: &NodeCache) -> &[ExistingTerm<'a>] {
+        self.existing.get_or_init(|| existing_terms(self, cache))
+    }
+
     /// The slot of the node an assigned pod is on, or `None` if the pod does not count.
     pub(super) fn slot_of_pod(&self, cache: &NodeCache, id: ObjectId) -> Option<usize> {
         if self.self_id.is_some_and(|s| s.object_id() == id) {
@@ -383,20 +420,21 @@ impl<I: Deref<Target = View>> Ctx<'_, I> {
 }
 
 /// An existing pod's term that selects the incoming pod.
-pub(super) struct ExistingTerm {
+pub(super) struct ExistingTerm<'c> {
     pub(super) role: TermRole,
     pub(super) weight: i64,
-    pub(super) topology_key: String,
+    pub(super) topology_key: &'c str,
     pub(super) slot: usize,
 }
 
 /// The terms of assigned pods that select the incoming pod, from the reverse index.
-pub(super) fn existing_terms<I: Deref<Target = View>>(
-    ctx: &Ctx<'_, I>,
+fn existing_terms<'c, I: Deref<Target = View>>(
+    ctx: &Ctx<'c, I>,
     cache: &NodeCache,
-) -> Vec<ExistingTerm> {
+) -> Vec<ExistingTerm<'c>> {
+    let cluster: &'c Cluster<I> = ctx.cluster;
     let mut keys = Vec::new();
-    ctx.cluster
+    cluster
         .affinity_terms()
         .for_each_match(ctx.ns, ctx.pod.metadata.labels.iter(), |k| keys.push(*k));
     let mut ns_labels: Option<Option<LabelSet>> = None;
@@ -405,17 +443,20 @@ pub(super) fn existing_terms<I: Deref<Target = View>>(
         let Some(slot) = ctx.slot_of_pod(cache, k.pod.object_id()) else {
             continue;
         };
-        if !ctx.cluster.assigned_pods().contains(k.pod.object_id()) {
+        if !cluster.assigned_pods().contains(k.pod.object_id()) {
             continue;
         }
-        let Some(p) = ctx.cluster.pod(k.pod) else {
+        let Some(spec) = cluster.pod_spec(k.pod) else {
             continue;
         };
-        let Some((role, w, term)) = p.spec().affinity_terms().nth(k.index as usize) else {
+        let Some((role, w, term)) = spec.affinity_terms().nth(k.index as usize) else {
             continue;
         };
         if term.namespace_selector.is_some() {
             let labels = ns_labels.get_or_insert_with(|| ctx.ns_labels());
+            let Some(p) = cluster.pod(k.pod) else {
+                continue;
+            };
             let Ok(t) = AffinityTerm::compile(term, p.namespace(), &p.labels()) else {
                 continue;
             };
@@ -426,7 +467,7 @@ pub(super) fn existing_terms<I: Deref<Target = View>>(
         out.push(ExistingTerm {
             role,
             weight: i64::from(w),
-            topology_key: term.topology_key.clone(),
+            topology_key: &term.topology_key,
             slot,
         });
     }
@@ -456,20 +497,8 @@ pub(super) fn evaluate<I: Deref<Target = View>>(
     cluster: &Cluster<I>,
     pod: &Pod,
 ) -> Decision {
-    let ns = if pod.metadata.namespace.is_empty() {
-        cluster.default_namespace()
-    } else {
-        pod.metadata.namespace.as_str()
-    };
-    let self_id = (!pod.metadata.name.is_empty())
-        .then(|| cluster.pod_id(ns, &pod.metadata.name))
-        .flatten();
-    let ctx = Ctx {
-        cluster,
-        pod,
-        ns,
-        self_id,
-    };
+    let ctx = Ctx::new(cluster, pod);
+    let ns = ctx.ns;
     let n = cache.len();
     let filters = profile.filters().to_vec();
     let nf = filters.len();
@@ -703,7 +732,7 @@ pub(super) fn pods_per_slot<I: Deref<Target = View>>(
         let Some(slot) = ctx.slot_of_pod(cache, id) else {
             continue;
         };
-        if ctx.cluster.pod_by_object_id(id).is_none_or(|p| p.is_terminating()) {
+        if ctx.cluster.pod_terminating(PodId::new(id)).unwrap_or(true) {
             continue;
         }
         if out.per_slot[slot] == 0 {
@@ -874,7 +903,7 @@ pub(super) fn affinity_prefilter<I: Deref<Target = View>>(
     let mut existing_anti = cache.pair_map();
     for e in existing {
         if e.role == TermRole::RequiredAntiAffinity {
-            let d = cache.domains(nodes, &e.topology_key);
+            let d = cache.domains(nodes, e.topology_key);
             if d[e.slot] != NONE {
                 existing_anti.add(d[e.slot], 1);
             }
@@ -897,24 +926,24 @@ fn inter_pod_filter<I: Deref<Target = View>>(
     st: &mut Statuses<'_>,
     fi: usize,
 ) -> Option<Rejection> {
-    let terms = match incoming_terms(ctx.cluster, ctx.pod, ctx.ns) {
+    let terms = match ctx.terms() {
         Ok(t) => t,
         Err(e) => {
             return Some(Rejection {
                 plugin: Plugin::InterPodAffinity,
                 code: Code::Error,
-                message: format!("parsing pod: {}", e.one_line()),
+                message: e.to_string(),
             });
         }
     };
-    let existing = existing_terms(ctx, cache);
+    let existing = ctx.existing(cache);
     let has_existing_anti = existing
         .iter()
         .any(|e| e.role == TermRole::RequiredAntiAffinity);
     if terms.affinity.is_empty() && terms.anti.is_empty() && !has_existing_anti {
         return None;
     }
-    let counts = affinity_prefilter(&terms, &existing, cache, ctx);
+    let counts = affinity_prefilter(terms, existing, cache, ctx);
     let nodes = ctx.cluster.nodes();
     let aff_doms: Vec<_> = terms
         .affinity

@@ -7,8 +7,7 @@ use super::cache::{NONE, NodeCache, PairMap};
 use super::decision::Decision;
 use super::profile::{Plugin, Profile};
 use super::run::{
-    Ctx, existing_terms, incoming_terms, intolerable_preferred, pod_required_nodes, pods_per_slot,
-    spread_constraints, term_nodes,
+    Ctx, intolerable_preferred, pod_required_nodes, pods_per_slot, spread_constraints, term_nodes,
 };
 use crate::index::View;
 use crate::k8s::{NodeSelectorMatcher, PreferredSchedulingTerm, TermRole};
@@ -276,7 +275,7 @@ fn inter_pod_scores<I: Deref<Target = View>>(
     ctx: &Ctx<'_, I>,
     feasible: &[usize],
 ) -> Option<Vec<i64>> {
-    let terms = incoming_terms(ctx.cluster, ctx.pod, ctx.ns).ok()?;
+    let terms = ctx.terms().ok()?;
     let has_preferred = ctx.pod.spec.affinity.as_ref().is_some_and(|a| {
         a.pod_affinity.as_ref().is_some_and(|p| {
             !p.preferred_during_scheduling_ignored_during_execution
@@ -312,7 +311,7 @@ fn inter_pod_scores<I: Deref<Target = View>>(
             }
         }
     }
-    for e in existing_terms(ctx, cache) {
+    for e in ctx.existing(cache) {
         let v = match e.role {
             TermRole::RequiredAffinity if profile.hard_pod_affinity_weight > 0 => {
                 profile.hard_pod_affinity_weight
@@ -325,7 +324,7 @@ fn inter_pod_scores<I: Deref<Target = View>>(
             }
             _ => continue,
         };
-        add(cache, &e.topology_key, e.slot, v);
+        add(cache, e.topology_key, e.slot, v);
     }
     if keys.is_empty() {
         return None;

@@ -248,7 +248,8 @@ fn node(r: &mut Rng, i: usize) -> Value {
         });
     }
     if r.chance(85) {
-        labels["topology.kubernetes.io/zone"] = json!(if r.chance(5) { "" } else { r.pick(&ZONES) });
+        labels["topology.kubernetes.io/zone"] =
+            json!(if r.chance(5) { "" } else { r.pick(&ZONES) });
     }
     if r.chance(50) {
         labels["disk"] = json!(r.pick(&["ssd", "hdd"]));
