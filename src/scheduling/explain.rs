@@ -6,7 +6,7 @@ use std::ops::Deref;
 use super::cache::{NONE, NodeCache};
 use super::profile::{Plugin, Profile};
 use super::run::{
-    Ctx, affinity_prefilter, misfit, node_selector_map, node_used, pod_required_nodes,
+    Ctx, affinity_prefilter, misfit, node_selector_map, node_used, required_mask,
     spread_constraints, spread_prefilter, untolerated,
 };
 use crate::cluster::Cluster;
@@ -148,12 +148,12 @@ pub(super) fn explain<I: Deref<Target = View>>(
                 let Ok((filter, score, _)) = spread_constraints(profile, cluster, pod, ns) else {
                     continue;
                 };
-                let required = cache.mask(&pod_required_nodes(cluster, &cache.all, pod));
+                let required = required_mask(cluster, cache, pod);
                 for (set, what) in [(&filter, "DoNotSchedule"), (&score, "ScheduleAnyway")] {
                     if set.is_empty() {
                         continue;
                     }
-                    let states = spread_prefilter(set, cache, &ctx, &required);
+                    let states = spread_prefilter(set, cache, &ctx, required.as_deref());
                     for (c, s) in set.iter().zip(&states) {
                         let d = cache.domains(nodes, &c.topology_key)[slot];
                         if d == NONE {

@@ -136,6 +136,19 @@ pub(super) fn pod_required_nodes<I: Deref<Target = View>>(
     set
 }
 
+/// Per slot, whether the node passes the pod's `nodeSelector` and required node affinity;
+/// `None` when the pod has neither (every node passes).
+pub(super) fn required_mask<I: Deref<Target = View>>(
+    cluster: &Cluster<I>,
+    cache: &NodeCache,
+    pod: &Pod,
+) -> Option<Vec<bool>> {
+    if pod.spec.node_selector.is_empty() && required_affinity(pod).is_none() {
+        return None;
+    }
+    Some(cache.mask(&pod_required_nodes(cluster, &cache.all, pod)))
+}
+
 fn required_affinity(pod: &Pod) -> Option<&NodeSelector> {
     pod.spec
         .affinity
@@ -507,7 +520,7 @@ pub(super) fn evaluate<I: Deref<Target = View>>(
         statuses.extend(filters.iter().map(|p| Status::success(*p)));
     }
     let mut rejection = None;
-    let mut required_cache: Option<Vec<bool>> = None;
+    let mut required_cache: Option<Option<Vec<bool>>> = None;
     let mut st = Statuses {
         s: &mut statuses,
         nf,
@@ -591,7 +604,7 @@ fn node_affinity_filter<I: Deref<Target = View>>(
     ctx: &Ctx<'_, I>,
     st: &mut Statuses<'_>,
     fi: usize,
-    required_cache: &mut Option<Vec<bool>>,
+    required_cache: &mut Option<Option<Vec<bool>>>,
 ) -> Option<Rejection> {
     let pod = ctx.pod;
     let names = prefilter_names(pod);
@@ -603,8 +616,8 @@ fn node_affinity_filter<I: Deref<Target = View>>(
         });
     }
     let required = required_cache
-        .get_or_insert_with(|| cache.mask(&pod_required_nodes(ctx.cluster, &cache.all, pod)))
-        .clone();
+        .get_or_insert_with(|| required_mask(ctx.cluster, cache, pod))
+        .as_deref();
     let added = profile
         .added_affinity
         .as_ref()
@@ -624,7 +637,7 @@ fn node_affinity_filter<I: Deref<Target = View>>(
             && !a[slot]
         {
             st.fail(slot, fi, Code::UnschedulableAndUnresolvable, 0b10);
-        } else if !required[slot] {
+        } else if required.is_some_and(|m| !m[slot]) {
             st.fail(slot, fi, Code::UnschedulableAndUnresolvable, 0b1);
         }
     }
@@ -701,11 +714,11 @@ pub(super) struct SpreadCounts {
 pub(super) fn included(
     c: &SpreadConstraint,
     slot: usize,
-    required: &[bool],
+    required: Option<&[bool]>,
     cache: &NodeCache,
     tolerations: &[Toleration],
 ) -> bool {
-    if c.honor_node_affinity && !required[slot] {
+    if c.honor_node_affinity && required.is_some_and(|m| !m[slot]) {
         return false;
     }
     if c.honor_node_taints && untolerated(cache.taints(slot), tolerations).is_some() {
@@ -761,7 +774,7 @@ fn spread_filter<I: Deref<Target = View>>(
     ctx: &Ctx<'_, I>,
     st: &mut Statuses<'_>,
     fi: usize,
-    required_cache: &mut Option<Vec<bool>>,
+    required_cache: &mut Option<Option<Vec<bool>>>,
 ) -> Option<Rejection> {
     let (constraints, _, _) = match spread_constraints(_profile, ctx.cluster, ctx.pod, ctx.ns) {
         Ok(c) => c,
@@ -777,9 +790,9 @@ fn spread_filter<I: Deref<Target = View>>(
         return None;
     }
     let required = required_cache
-        .get_or_insert_with(|| cache.mask(&pod_required_nodes(ctx.cluster, &cache.all, ctx.pod)))
+        .get_or_insert_with(|| required_mask(ctx.cluster, cache, ctx.pod))
         .clone();
-    let states = spread_prefilter(&constraints, cache, ctx, &required);
+    let states = spread_prefilter(&constraints, cache, ctx, required.as_deref());
     let domains: Vec<_> = constraints
         .iter()
         .map(|c| cache.domains(ctx.cluster.nodes(), &c.topology_key))
@@ -806,7 +819,7 @@ pub(super) fn spread_prefilter<I: Deref<Target = View>>(
     constraints: &[SpreadConstraint],
     cache: &mut NodeCache,
     ctx: &Ctx<'_, I>,
-    required: &[bool],
+    required: Option<&[bool]>,
 ) -> Vec<SpreadCounts> {
     let domains: Vec<_> = constraints
         .iter()

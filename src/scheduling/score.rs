@@ -7,7 +7,7 @@ use super::cache::{NONE, NodeCache, PairMap};
 use super::decision::Decision;
 use super::profile::{Plugin, Profile};
 use super::run::{
-    Ctx, intolerable_preferred, pod_required_nodes, pods_per_slot, spread_constraints, term_nodes,
+    Ctx, intolerable_preferred, pods_per_slot, required_mask, spread_constraints, term_nodes,
 };
 use crate::index::View;
 use crate::k8s::{NodeSelectorMatcher, PreferredSchedulingTerm, TermRole};
@@ -175,7 +175,7 @@ fn spread_scores<I: Deref<Target = View>>(
         .map(|&s| require_all && !has_all(s))
         .collect();
     let considered = ignored.iter().filter(|i| !**i).count();
-    let required = cache.mask(&pod_required_nodes(ctx.cluster, &cache.all, ctx.pod));
+    let required = required_mask(ctx.cluster, cache, ctx.pod);
     let mut per_slot = Vec::with_capacity(constraints.len());
     let mut pair_counts: Vec<PairMap> = Vec::with_capacity(constraints.len());
     let mut weights = Vec::with_capacity(constraints.len());
@@ -215,7 +215,13 @@ fn spread_scores<I: Deref<Target = View>>(
                 if require_all && !has_all(slot) {
                     continue;
                 }
-                if !super::run::included(c, slot, &required, cache, &ctx.pod.spec.tolerations) {
+                if !super::run::included(
+                    c,
+                    slot,
+                    required.as_deref(),
+                    cache,
+                    &ctx.pod.spec.tolerations,
+                ) {
                     continue;
                 }
                 if let Some(d) = domain(slot)
