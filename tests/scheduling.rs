@@ -1234,3 +1234,55 @@ fn placing_replicas_one_after_another() {
     assert!(placed.iter().all(|n| n != "x"), "{placed:?}");
     assert_eq!(c.assigned_pods().len(), 6);
 }
+
+/// README's "why is my pod Pending" example, on the bundled sample.
+#[test]
+fn the_readme_example_holds() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let mut cluster = Cluster::new();
+    cluster
+        .load_path(format!("{dir}/examples/cluster.json"))
+        .unwrap();
+    cluster
+        .load_path(format!("{dir}/examples/pending.yaml"))
+        .unwrap();
+    let pod = cluster.pod_named("checkout", "api-3").unwrap().to_object();
+    let d = Scheduler::new(Profile::default()).schedule(&cluster, &pod);
+    assert_eq!(d.best(), None);
+    let readme = std::fs::read_to_string(format!("{dir}/README.md")).unwrap();
+    let msg = d.message().unwrap();
+    assert!(
+        readme.contains(&format!("checkout/api-3: FailedScheduling: {msg}")),
+        "{msg}"
+    );
+    for (name, want) in [
+        (
+            "train-a100",
+            "10 node(s) didn't match Pod's node affinity/selector, 2 node(s) had untolerated taint(s).",
+        ),
+        (
+            "cache-warm-0",
+            "5 node(s) had untolerated taint(s), 7 Insufficient memory.",
+        ),
+        (
+            "ledger-0",
+            "5 node(s) had untolerated taint(s), 7 node(s) didn't match pod affinity rules.",
+        ),
+        (
+            "api-4",
+            "3 node(s) didn't match pod topology spread constraints, 4 node(s) didn't match Pod's node affinity/selector, 5 node(s) had untolerated taint(s).",
+        ),
+        (
+            "report-0",
+            "1 node(s) didn't satisfy existing pods anti-affinity rules, 5 node(s) had untolerated taint(s), 6 node(s) didn't match Pod's node affinity/selector.",
+        ),
+    ] {
+        let pod = cluster.pod_named("checkout", name).unwrap().to_object();
+        let d = Scheduler::new(Profile::default()).schedule(&cluster, &pod);
+        assert_eq!(
+            d.message().unwrap(),
+            format!("0/12 nodes are available: {want} preemption: not simulated."),
+            "{name}"
+        );
+    }
+}

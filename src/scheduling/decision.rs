@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
 use super::profile::Plugin;
@@ -269,33 +270,62 @@ impl Decision {
     /// The decision as one JSON object, a stable contract:
     /// `{"pod": "NS/NAME", "nodes": [{"name", "feasible", "filters": {"<Plugin>": {"code",
     /// "reasons"}}, "scores": {"<Plugin>": 0..100}, "score"}], "message"}`; `scores` only for
-    /// feasible nodes, `message` null when a node fits.
+    /// feasible nodes, `message` null when a node fits. Serializing the decision itself
+    /// writes the same object with its keys in this order and the plugins in profile order.
     pub fn to_json(&self) -> Value {
-        let nodes: Vec<Value> = self
-            .nodes()
-            .map(|v| {
-                let mut filters = serde_json::Map::new();
-                for s in v.filters() {
-                    filters.insert(
-                        s.plugin.name().into(),
-                        json!({"code": s.code.as_str(), "reasons": v.reasons(s)}),
-                    );
-                }
-                let mut node = serde_json::Map::new();
-                node.insert("name".into(), json!(v.name()));
-                node.insert("feasible".into(), json!(v.feasible()));
-                node.insert("filters".into(), Value::Object(filters));
-                if v.feasible() {
-                    let scores: serde_json::Map<String, Value> = v
-                        .scores()
-                        .map(|(p, s)| (p.name().to_string(), json!(s)))
-                        .collect();
-                    node.insert("scores".into(), Value::Object(scores));
-                }
-                node.insert("score".into(), json!(v.score()));
-                Value::Object(node)
-            })
-            .collect();
-        json!({"pod": self.pod, "nodes": nodes, "message": self.message()})
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+struct Filters<'a>(NodeVerdict<'a>);
+
+impl Serialize for Filters<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.filters().len()))?;
+        for st in self.0.filters() {
+            m.serialize_entry(
+                st.plugin.name(),
+                &json!({"code": st.code.as_str(), "reasons": self.0.reasons(st)}),
+            )?;
+        }
+        m.end()
+    }
+}
+
+struct Scores<'a>(NodeVerdict<'a>);
+
+impl Serialize for Scores<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        for (p, v) in self.0.scores() {
+            m.serialize_entry(p.name(), &v)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for NodeVerdict<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("name", self.name())?;
+        m.serialize_entry("feasible", &self.feasible())?;
+        m.serialize_entry("filters", &Filters(*self))?;
+        if self.feasible() {
+            m.serialize_entry("scores", &Scores(*self))?;
+        }
+        m.serialize_entry("score", &self.score())?;
+        m.end()
+    }
+}
+
+impl Serialize for Decision {
+    /// The object [`to_json`](Decision::to_json) describes, keys in contract order.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let nodes: Vec<NodeVerdict<'_>> = self.nodes().collect();
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("pod", &self.pod)?;
+        m.serialize_entry("nodes", &nodes)?;
+        m.serialize_entry("message", &self.message())?;
+        m.end()
     }
 }

@@ -4,7 +4,6 @@ use label_selector::Cluster;
 use label_selector::k8s::{Object, Pod};
 use label_selector::load::read_str;
 use label_selector::scheduling::{Decision, Plugin, Profile, Scheduler};
-use serde_json::Value;
 
 use crate::{Failure, Output, table};
 
@@ -175,8 +174,8 @@ pub(crate) fn run(
         let d = scheduler.schedule(cluster, &pod);
         let ok = d.best().is_some();
         let text = match output {
-            Some(Output::Json) => table::to_json(&d.to_json())?,
-            Some(Output::Yaml) => table::to_yaml(&d.to_json())?,
+            Some(Output::Json) => table::to_json(&d)?,
+            Some(Output::Yaml) => table::to_yaml(&d)?,
             Some(Output::Wide) => table_text(&d, &mut scheduler, cluster, &pod, true),
             _ => table_text(&d, &mut scheduler, cluster, &pod, false),
         };
@@ -203,15 +202,15 @@ pub(crate) fn run(
                 .message()
                 .map(|m| format!("{}: FailedScheduling: {m}", d.pod()));
         }
-        decisions.push(d.to_json());
+        decisions.push(d);
         if stop {
             break;
         }
     }
     let placed = failure.is_none();
     let text = match output {
-        Some(Output::Json) => table::to_json(&Value::Array(decisions))?,
-        Some(Output::Yaml) => table::to_yaml(&Value::Array(decisions))?,
+        Some(Output::Json) => table::to_json(&decisions)?,
+        Some(Output::Yaml) => table::to_yaml(&decisions)?,
         _ => {
             let mut t = table::render(&rows);
             if let Some(f) = failure {

@@ -236,7 +236,7 @@ pub(crate) fn list(
 }
 
 /// JSON indented by 4 spaces, as kubectl prints it.
-pub(crate) fn to_json(value: &Value) -> Result<String, Failure> {
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
     let mut buf = Vec::new();
     let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
@@ -247,7 +247,7 @@ pub(crate) fn to_json(value: &Value) -> Result<String, Failure> {
     String::from_utf8(buf).map_err(|e| Failure(format!("error: cannot print JSON: {e}")))
 }
 
-pub(crate) fn to_yaml(value: &Value) -> Result<String, Failure> {
+pub(crate) fn to_yaml<T: Serialize>(value: &T) -> Result<String, Failure> {
     serde_saphyr::to_string(value).map_err(|e| Failure(format!("error: cannot print YAML: {e}")))
 }
 
