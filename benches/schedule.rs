@@ -39,11 +39,11 @@ fn node(i: usize) -> Value {
     let zone = ["eu-1a", "eu-1b", "eu-1c"][i % 3];
     let kind = ["m5.4xlarge", "c5.4xlarge", "r5.4xlarge"][i % 3];
     let mut labels = json!({HOST: name, ZONE: zone, "node.kubernetes.io/instance-type": kind});
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         labels["disk"] = json!("ssd");
     }
     let mut spec = json!({});
-    if i % 10 == 0 {
+    if i.is_multiple_of(10) {
         spec["taints"] = json!([{"key": "dedicated", "value": "batch", "effect": "NoSchedule"}]);
     }
     json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": labels}, "spec": spec,
@@ -210,7 +210,7 @@ fn bench(c: &mut Criterion) {
                     total += start.elapsed();
                     assert_eq!(placed, NODES, "one replica per node");
                     for i in 0..NODES {
-                        cluster.delete(&ObjectKey::pod("ns-1", &format!("rollout-{i}")));
+                        cluster.delete(&ObjectKey::pod("ns-1", format!("rollout-{i}")));
                     }
                 }
                 total

@@ -9,7 +9,9 @@
 //! PodDisruptionBudgets that select a pod takes microseconds, not a scan of every selector.
 //! A [`Cluster`] keeps every modelled object current from watch events, and
 //! [`workloads`] answers from it what Kubernetes' controllers compute: endpoints, ownership,
-//! disruption budget status and eviction verdicts, and what each event changed in them.
+//! disruption budget status and eviction verdicts, and what each event changed in them;
+//! [`scheduling`] answers where kube-scheduler would put a pod and why every other node
+//! refuses it, from the same store.
 //!
 //! # Pipeline
 //!

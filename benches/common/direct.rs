@@ -5,7 +5,13 @@
 //! scheduler to it; `benches/schedule.rs` measures against it.
 
 // Written step by step, the way the Go reads.
-#![allow(clippy::collapsible_if, clippy::nonminimal_bool, dead_code)]
+#![allow(
+    clippy::collapsible_if,
+    clippy::nonminimal_bool,
+    clippy::needless_range_loop,
+    clippy::map_entry,
+    dead_code
+)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
