@@ -133,16 +133,6 @@ fn labels(n: &Node) -> &LabelSet {
     &n.metadata.labels
 }
 
-fn required(pod: &Pod) -> Option<&NodeSelector> {
-    pod.spec
-        .affinity
-        .as_ref()?
-        .node_affinity
-        .as_ref()?
-        .required_during_scheduling_ignored_during_execution
-        .as_ref()
-}
-
 /// `GetRequiredNodeAffinity(pod).Match(node)`.
 fn pod_matches_node(pod: &Pod, node: &Node) -> bool {
     for (k, v) in &pod.spec.node_selector {
@@ -150,7 +140,7 @@ fn pod_matches_node(pod: &Pod, node: &Node) -> bool {
             return false;
         }
     }
-    match required(pod) {
+    match pod.spec.required_node_affinity() {
         None => true,
         Some(ns) => {
             let m = NodeSelectorMatcher::new_lazy(ns);
@@ -273,7 +263,7 @@ pub(crate) fn decide(w: &World, profile: &Profile, pod: &Pod) -> Outcome {
                 // PreFilter: node names from matchFields.
                 let mut names: Option<BTreeSet<String>> = None;
                 let mut all_terms_named = true;
-                if let Some(req) = required(pod) {
+                if let Some(req) = pod.spec.required_node_affinity() {
                     for t in &req.node_selector_terms {
                         let mut term_names: Option<BTreeSet<String>> = None;
                         for r in t.match_fields.iter().flatten() {

@@ -227,6 +227,16 @@ pub enum TermRole {
 }
 
 impl super::objects::PodSpec {
+    /// `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution`, if set.
+    pub fn required_node_affinity(&self) -> Option<&super::NodeSelector> {
+        self.affinity
+            .as_ref()?
+            .node_affinity
+            .as_ref()?
+            .required_during_scheduling_ignored_during_execution
+            .as_ref()
+    }
+
     /// Every pod affinity and anti-affinity term with its role and weight (0 for required
     /// terms), in a fixed order: required affinity, required anti-affinity, preferred
     /// affinity, preferred anti-affinity, each in written order. The position in this order

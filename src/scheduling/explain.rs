@@ -81,15 +81,7 @@ pub(super) fn explain<I: Deref<Target = View>>(
                         }
                     }
                 }
-                let req = pod
-                    .spec
-                    .affinity
-                    .as_ref()
-                    .and_then(|a| a.node_affinity.as_ref())
-                    .and_then(|n| {
-                        n.required_during_scheduling_ignored_during_execution
-                            .as_ref()
-                    });
+                let req = pod.spec.required_node_affinity();
                 if let Some(req) = req {
                     let m = NodeSelectorMatcher::new_lazy(req);
                     if !matches!(m.matches(node, &labels), Ok(true)) {

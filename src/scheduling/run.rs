@@ -130,7 +130,7 @@ pub(super) fn pod_required_nodes<I: Deref<Target = View>>(
     } else {
         cluster.nodes().select(&node_selector_map(pod)) & all
     };
-    if let Some(req) = required_affinity(pod) {
+    if let Some(req) = pod.spec.required_node_affinity() {
         set &= &selector_nodes(cluster, all, req);
     }
     set
@@ -143,26 +143,16 @@ pub(super) fn required_mask<I: Deref<Target = View>>(
     cache: &NodeCache,
     pod: &Pod,
 ) -> Option<Vec<bool>> {
-    if pod.spec.node_selector.is_empty() && required_affinity(pod).is_none() {
+    if pod.spec.node_selector.is_empty() && pod.spec.required_node_affinity().is_none() {
         return None;
     }
     Some(cache.mask(&pod_required_nodes(cluster, &cache.all, pod)))
 }
 
-fn required_affinity(pod: &Pod) -> Option<&NodeSelector> {
-    pod.spec
-        .affinity
-        .as_ref()?
-        .node_affinity
-        .as_ref()?
-        .required_during_scheduling_ignored_during_execution
-        .as_ref()
-}
-
 /// NodeAffinity's PreFilter node names: when every required term names nodes with
 /// `metadata.name In`, the union over terms of the intersection within each term.
 pub(crate) fn prefilter_names(pod: &Pod) -> Option<std::collections::BTreeSet<String>> {
-    let req = required_affinity(pod)?;
+    let req = pod.spec.required_node_affinity()?;
     let mut names: Option<std::collections::BTreeSet<String>> = None;
     for t in &req.node_selector_terms {
         let term_names = term_names(t)?;
