@@ -6,7 +6,7 @@ use std::ops::Deref;
 use super::cache::{NONE, NodeCache};
 use super::profile::{Plugin, Profile};
 use super::run::{
-    Ctx, affinity_prefilter, misfit, node_selector_map, node_used, required_mask,
+    Ctx, affinity_prefilter, any_term, misfit, node_selector_map, node_used, required_mask,
     spread_constraints, spread_prefilter, untolerated,
 };
 use crate::cluster::Cluster;
@@ -89,22 +89,20 @@ pub(super) fn explain<I: Deref<Target = View>>(
                             match t {
                                 Err(e) => out.push(format!("NodeAffinity: nodeSelectorTerms[{i}] is invalid and matches no node: {}", e.one_line())),
                                 Ok(t) => {
-                                    let failing: Vec<String> = t
-                                        .labels()
-                                        .map(|s| s.requirements().iter().filter(|r| !r.matches(&labels)).map(|r| r.to_string()).collect())
-                                        .unwrap_or_default();
-                                    let fields: Vec<String> = t
-                                        .fields()
-                                        .unwrap_or_default()
-                                        .iter()
-                                        .filter(|f| !f.matches(node))
-                                        .map(|f| format!("{} {} {}", f.key(), f.operator(), f.value()))
-                                        .collect();
-                                    if t.labels().is_none() && t.fields().is_none() {
+                                    let plan = nodes.compile_any(None, &[any_term(t)]);
+                                    let Some(tree) = plan.explain(id.object_id()) else {
+                                        continue;
+                                    };
+                                    let term = &tree.terms[0];
+                                    if term.labels.is_none() && term.names.is_none() {
                                         out.push(format!("NodeAffinity: nodeSelectorTerms[{i}] is empty and matches no node"));
                                     }
-                                    for r in failing.iter().chain(&fields) {
-                                        out.push(format!("NodeAffinity: nodeSelectorTerms[{i}]: {r} fails"));
+                                    for step in term.labels.iter().flat_map(|l| l.steps()).filter(|s| !s.matched()) {
+                                        out.push(format!("NodeAffinity: nodeSelectorTerms[{i}]: {} fails", step.requirement()));
+                                    }
+                                    for (c, _) in term.names.iter().flatten().filter(|(_, ok)| !ok) {
+                                        let op = if c.equal { "In" } else { "NotIn" };
+                                        out.push(format!("NodeAffinity: nodeSelectorTerms[{i}]: metadata.name {op} {} fails", c.name));
                                     }
                                 }
                             }

@@ -14,6 +14,7 @@ use crate::k8s::{
     SpreadConstraint, Taint, TaintEffect, TermRole, Toleration, TolerationOperator,
     TopologySpreadConstraint, WhenUnsatisfiable,
 };
+use crate::query::{AnyTerm, NameCondition};
 use crate::selector::{LabelSet, Labels, Operator, Requirement, Selector};
 
 /// Kubernetes' `ToleratesTaint`.
@@ -70,52 +71,60 @@ pub(crate) fn node_selector_map(pod: &Pod) -> Selector {
     Selector::from_map(&pod.spec.node_selector).unwrap_or_else(|_| Selector::nothing())
 }
 
+/// A compiled node selector term as a query term: a field other than `metadata.name` is
+/// `""` on every node, so it either always holds (dropped) or never does (the term selects
+/// nothing).
+pub(super) fn any_term(term: &NodeTerm) -> AnyTerm {
+    let mut names = None;
+    if let Some(fields) = term.fields() {
+        let mut out = Vec::with_capacity(fields.len());
+        for f in fields {
+            if f.key() != "metadata.name" {
+                if !f.matches("x") {
+                    return AnyTerm::default();
+                }
+                continue;
+            }
+            out.push(NameCondition {
+                name: f.value().to_string(),
+                equal: f.operator() == Operator::In,
+            });
+        }
+        names = Some(out);
+    }
+    AnyTerm {
+        labels: term.labels().cloned(),
+        names,
+    }
+}
+
+/// The query terms of a node selector's valid terms (invalid ones never match).
+pub(super) fn any_terms(ns: &NodeSelector) -> Vec<AnyTerm> {
+    NodeSelectorMatcher::new_lazy(ns)
+        .terms()
+        .iter()
+        .flatten()
+        .map(any_term)
+        .collect()
+}
+
 /// The nodes of a compiled node selector term.
 pub(super) fn term_nodes<I: Deref<Target = View>>(
     cluster: &Cluster<I>,
-    all: &ObjectSet,
     term: &NodeTerm,
 ) -> ObjectSet {
-    if term.labels().is_none() && term.fields().is_none() {
-        return ObjectSet::new();
-    }
-    let mut set = match term.labels() {
-        Some(sel) => cluster.nodes().select(sel),
-        None => all.clone(),
-    };
-    for f in term.fields().unwrap_or_default() {
-        if f.key() != "metadata.name" {
-            if !f.matches("x") {
-                return ObjectSet::new();
-            }
-            continue;
-        }
-        let named: ObjectSet = cluster
-            .node_id(f.value())
-            .map(|id| id.object_id())
-            .into_iter()
-            .collect();
-        if f.operator() == Operator::In {
-            set &= &named;
-        } else {
-            set -= &named;
-        }
-    }
-    set
+    cluster
+        .nodes()
+        .compile_any(None, &[any_term(term)])
+        .select()
 }
 
 /// The nodes a node selector's valid terms select (ORed); invalid terms select none.
 pub(super) fn selector_nodes<I: Deref<Target = View>>(
     cluster: &Cluster<I>,
-    all: &ObjectSet,
     ns: &NodeSelector,
 ) -> ObjectSet {
-    let m = NodeSelectorMatcher::new_lazy(ns);
-    let mut out = ObjectSet::new();
-    for t in m.terms().iter().flatten() {
-        out |= &term_nodes(cluster, all, t);
-    }
-    out
+    cluster.nodes().compile_any(None, &any_terms(ns)).select()
 }
 
 /// The nodes that pass the pod's `nodeSelector` and required node affinity
@@ -125,15 +134,16 @@ pub(super) fn pod_required_nodes<I: Deref<Target = View>>(
     all: &ObjectSet,
     pod: &Pod,
 ) -> ObjectSet {
-    let mut set = if pod.spec.node_selector.is_empty() {
-        all.clone()
-    } else {
-        cluster.nodes().select(&node_selector_map(pod)) & all
+    // One plan: the nodeSelector map as its base, the terms ORed under it.
+    let base = (!pod.spec.node_selector.is_empty()).then(|| node_selector_map(pod));
+    let terms = match pod.spec.required_node_affinity() {
+        Some(req) => any_terms(req),
+        None => vec![AnyTerm {
+            labels: None,
+            names: Some(Vec::new()),
+        }],
     };
-    if let Some(req) = pod.spec.required_node_affinity() {
-        set &= &selector_nodes(cluster, all, req);
-    }
-    set
+    cluster.nodes().compile_any(base.as_ref(), &terms).select() & all
 }
 
 /// Per slot, whether the node passes the pod's `nodeSelector` and required node affinity;
@@ -615,7 +625,7 @@ fn node_affinity_filter<I: Deref<Target = View>>(
             a.required_during_scheduling_ignored_during_execution
                 .as_ref()
         })
-        .map(|s| cache.mask(&selector_nodes(ctx.cluster, &cache.all, s)));
+        .map(|s| cache.mask(&selector_nodes(ctx.cluster, s)));
     for slot in 0..cache.len() {
         if let Some(names) = &names
             && !names.contains(&*cache.names[slot])

@@ -141,7 +141,7 @@ fn node_affinity_scores<I: Deref<Target = View>>(
     let terms = preferred_matchers(&all)?;
     let mut raw = vec![0; feasible.len()];
     for (w, t) in &terms {
-        let set = cache.mask(&term_nodes(ctx.cluster, &cache.all, t));
+        let set = cache.mask(&term_nodes(ctx.cluster, t));
         for (fi, &slot) in feasible.iter().enumerate() {
             if set[slot] {
                 raw[fi] += w;
