@@ -188,7 +188,7 @@ impl fmt::Display for PlanTree {
                 }
             }
             for (c, ok) in t.names.iter().flatten() {
-                let verdict = if *ok { "ok    " } else { "REJECT" };
+                let verdict = super::explain::verdict(*ok);
                 let op = if c.equal { "" } else { "not " };
                 write!(
                     f,

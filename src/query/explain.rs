@@ -30,9 +30,14 @@ impl Step {
     }
 }
 
+/// How a requirement's verdict is printed, padded to one width.
+pub(super) fn verdict(matched: bool) -> &'static str {
+    if matched { "ok    " } else { "REJECT" }
+}
+
 impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let verdict = if self.matched { "ok    " } else { "REJECT" };
+        let verdict = verdict(self.matched);
         let key = self.requirement.key();
         match &self.value {
             Some(v) => write!(f, "{verdict} {}  ({key}={v:?})", self.requirement),

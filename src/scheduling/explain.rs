@@ -6,8 +6,8 @@ use std::ops::Deref;
 use super::cache::{NONE, NodeCache};
 use super::profile::{Plugin, Profile};
 use super::run::{
-    Ctx, affinity_prefilter, any_term, misfit, node_selector_map, node_used, required_mask,
-    spread_constraints, spread_prefilter, untolerated,
+    Ctx, affinity_prefilter, any_term, misfit, node_selector_map, node_used, spread_prefilter,
+    untolerated,
 };
 use crate::cluster::Cluster;
 use crate::index::View;
@@ -30,8 +30,7 @@ pub(super) fn explain<I: Deref<Target = View>>(
     let Some(slot) = cache.names.iter().position(|n| &**n == node) else {
         return Vec::new();
     };
-    let ctx = Ctx::new(cluster, pod);
-    let ns = ctx.ns;
+    let ctx = Ctx::new(profile, cluster, pod);
     let id = cache.ids[slot];
     let Some(entry) = cluster.node(id) else {
         return Vec::new();
@@ -135,15 +134,17 @@ pub(super) fn explain<I: Deref<Target = View>>(
                 }
             }
             Plugin::PodTopologySpread => {
-                let Ok((filter, score, _)) = spread_constraints(profile, cluster, pod, ns) else {
+                let Ok(spread) = ctx.spread() else {
                     continue;
                 };
-                let required = required_mask(cluster, cache, pod);
-                for (set, what) in [(&filter, "DoNotSchedule"), (&score, "ScheduleAnyway")] {
+                for (set, what) in [
+                    (&spread.filter, "DoNotSchedule"),
+                    (&spread.score, "ScheduleAnyway"),
+                ] {
                     if set.is_empty() {
                         continue;
                     }
-                    let states = spread_prefilter(set, cache, &ctx, required.as_deref());
+                    let states = spread_prefilter(set, cache, &ctx);
                     for (c, s) in set.iter().zip(&states) {
                         let d = cache.domains(nodes, &c.topology_key)[slot];
                         if d == NONE {

@@ -52,14 +52,17 @@ pub(crate) fn untolerated<'t>(
 /// `PreferNoSchedule` taints not tolerated by tolerations of effect `""` or
 /// `PreferNoSchedule`.
 pub(crate) fn intolerable_preferred(taints: &[Taint], tolerations: &[Toleration]) -> i64 {
-    let prefer: Vec<&Toleration> = tolerations
-        .iter()
-        .filter(|t| t.effect.is_none() || t.effect == Some(TaintEffect::PreferNoSchedule))
-        .collect();
+    let prefer =
+        |t: &&Toleration| t.effect.is_none() || t.effect == Some(TaintEffect::PreferNoSchedule);
     taints
         .iter()
         .filter(|t| t.effect == TaintEffect::PreferNoSchedule)
-        .filter(|t| !prefer.iter().any(|tol| tolerates(tol, t)))
+        .filter(|t| {
+            !tolerations
+                .iter()
+                .filter(prefer)
+                .any(|tol| tolerates(tol, t))
+        })
         .count() as i64
 }
 
@@ -148,7 +151,7 @@ pub(super) fn pod_required_nodes<I: Deref<Target = View>>(
 
 /// Per slot, whether the node passes the pod's `nodeSelector` and required node affinity;
 /// `None` when the pod has neither (every node passes).
-pub(super) fn required_mask<I: Deref<Target = View>>(
+fn required_mask<I: Deref<Target = View>>(
     cluster: &Cluster<I>,
     cache: &NodeCache,
     pod: &Pod,
@@ -186,19 +189,30 @@ fn term_names(t: &NodeSelectorTerm) -> Option<std::collections::BTreeSet<String>
     out
 }
 
-/// The pod's spread constraints split by `whenUnsatisfiable`, with the system or listed
-/// defaults for a pod without any, and whether the defaults are the system's.
-pub(crate) fn spread_constraints<I: Deref<Target = View>>(
+/// A pod's spread constraints split by `whenUnsatisfiable` (values other than the two are
+/// ignored, as kube-scheduler ignores them).
+pub(super) struct Spread {
+    /// `DoNotSchedule`: PodTopologySpread's filter.
+    pub(super) filter: Vec<SpreadConstraint>,
+    /// `ScheduleAnyway`: its score.
+    pub(super) score: Vec<SpreadConstraint>,
+    /// Whether the pod has none of its own and the profile's defaults are the system's.
+    pub(super) system_defaulted: bool,
+}
+
+/// The pod's spread constraints, with the system or listed defaults for a pod without any.
+fn spread_constraints<I: Deref<Target = View>>(
     profile: &Profile,
     cluster: &Cluster<I>,
     pod: &Pod,
     ns: &str,
-) -> Result<(Vec<SpreadConstraint>, Vec<SpreadConstraint>, bool), String> {
+) -> Result<Spread, String> {
     let labels = &pod.metadata.labels;
     let (list, defaulted): (Vec<SpreadConstraint>, bool) =
         if pod.spec.topology_spread_constraints.is_empty() {
             let sel = default_selector(cluster, pod, ns);
-            if sel.is_everything() || sel.is_nothing() && sel.requirements().is_empty() {
+            // `selector.Empty()`: no requirements, no default constraints.
+            if sel.requirements().is_empty() {
                 (Vec::new(), profile.system_defaulting)
             } else {
                 let defaults: Vec<TopologySpreadConstraint> = profile.defaults();
@@ -220,15 +234,17 @@ pub(crate) fn spread_constraints<I: Deref<Target = View>>(
             }
             (out, false)
         };
-    let (filter, score) = list
-        .into_iter()
-        .partition(|c| c.when_unsatisfiable == WhenUnsatisfiable::DoNotSchedule);
-    let score: Vec<SpreadConstraint> = score;
-    let score = score
-        .into_iter()
-        .filter(|c| c.when_unsatisfiable == WhenUnsatisfiable::ScheduleAnyway)
-        .collect();
-    Ok((filter, score, defaulted))
+    let of = |when: WhenUnsatisfiable| -> Vec<SpreadConstraint> {
+        list.iter()
+            .filter(|c| c.when_unsatisfiable == when)
+            .cloned()
+            .collect()
+    };
+    Ok(Spread {
+        filter: of(WhenUnsatisfiable::DoNotSchedule),
+        score: of(WhenUnsatisfiable::ScheduleAnyway),
+        system_defaulted: defaulted,
+    })
 }
 
 /// `helper.DefaultSelector`: the union of the selectors of the Services that select the pod,
@@ -360,6 +376,7 @@ pub(super) fn incoming_terms<I: Deref<Target = View>>(
 
 /// Reads of the store for one evaluation.
 pub(super) struct Ctx<'a, I> {
+    pub(super) profile: &'a Profile,
     pub(super) cluster: &'a Cluster<I>,
     pub(super) pod: &'a Pod,
     pub(super) ns: &'a str,
@@ -367,10 +384,14 @@ pub(super) struct Ctx<'a, I> {
     pub(super) self_id: Option<PodId>,
     terms: std::cell::OnceCell<Result<Terms, String>>,
     existing: std::cell::OnceCell<Vec<ExistingTerm<'a>>>,
+    spread: std::cell::OnceCell<Result<Spread, String>>,
+    required: std::cell::OnceCell<Option<Vec<bool>>>,
+    /// The stored copy's node and requests, when it is assigned.
+    self_share: std::cell::OnceCell<Option<(crate::cluster::NodeId, Resources)>>,
 }
 
 impl<'a, I: Deref<Target = View>> Ctx<'a, I> {
-    pub(super) fn new(cluster: &'a Cluster<I>, pod: &'a Pod) -> Ctx<'a, I> {
+    pub(super) fn new(profile: &'a Profile, cluster: &'a Cluster<I>, pod: &'a Pod) -> Ctx<'a, I> {
         let ns = if pod.metadata.namespace.is_empty() {
             cluster.default_namespace()
         } else {
@@ -380,13 +401,46 @@ impl<'a, I: Deref<Target = View>> Ctx<'a, I> {
             .then(|| cluster.pod_id(ns, &pod.metadata.name))
             .flatten();
         Ctx {
+            profile,
             cluster,
             pod,
             ns,
             self_id,
             terms: std::cell::OnceCell::new(),
             existing: std::cell::OnceCell::new(),
+            spread: std::cell::OnceCell::new(),
+            required: std::cell::OnceCell::new(),
+            self_share: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The pod's spread constraints (or why one does not compile), once.
+    pub(super) fn spread(&self) -> Result<&Spread, &str> {
+        self.spread
+            .get_or_init(|| spread_constraints(self.profile, self.cluster, self.pod, self.ns))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// Per slot, whether the node passes the pod's `nodeSelector` and required node
+    /// affinity (`None`: every node does), once.
+    pub(super) fn required(&self, cache: &NodeCache) -> Option<&[bool]> {
+        self.required
+            .get_or_init(|| required_mask(self.cluster, cache, self.pod))
+            .as_deref()
+    }
+
+    /// What the stored copy of the pod, if assigned, adds to its node (left out of the
+    /// node's requests), once.
+    fn self_share(&self) -> Option<(crate::cluster::NodeId, Resources)> {
+        *self.self_share.get_or_init(|| {
+            let me = self.self_id?;
+            if !self.cluster.assigned_pods().contains(me.object_id()) {
+                return None;
+            }
+            let node = self.cluster.pod_node(me)?;
+            Some((node, self.cluster.pod_spec(me)?.requests()))
+        })
     }
 
     /// The incoming pod's own affinity terms (or why they do not compile), once.
@@ -510,7 +564,7 @@ pub(super) fn evaluate<I: Deref<Target = View>>(
     cluster: &Cluster<I>,
     pod: &Pod,
 ) -> Decision {
-    let ctx = Ctx::new(cluster, pod);
+    let ctx = Ctx::new(profile, cluster, pod);
     let ns = ctx.ns;
     let n = cache.len();
     let filters = profile.filters().to_vec();
@@ -520,7 +574,6 @@ pub(super) fn evaluate<I: Deref<Target = View>>(
         statuses.extend(filters.iter().map(|p| Status::success(*p)));
     }
     let mut rejection = None;
-    let mut required_cache: Option<Option<Vec<bool>>> = None;
     let mut st = Statuses {
         s: &mut statuses,
         nf,
@@ -558,16 +611,12 @@ pub(super) fn evaluate<I: Deref<Target = View>>(
                 }
                 None
             }
-            Plugin::NodeAffinity => {
-                node_affinity_filter(profile, cache, &ctx, &mut st, fi, &mut required_cache)
-            }
+            Plugin::NodeAffinity => node_affinity_filter(cache, &ctx, &mut st, fi),
             Plugin::NodeResourcesFit => {
                 resources_filter(cache, &ctx, &mut st, fi);
                 None
             }
-            Plugin::PodTopologySpread => {
-                spread_filter(profile, cache, &ctx, &mut st, fi, &mut required_cache)
-            }
+            Plugin::PodTopologySpread => spread_filter(cache, &ctx, &mut st, fi),
             Plugin::InterPodAffinity => inter_pod_filter(cache, &ctx, &mut st, fi),
         };
         if let Some(r) = r {
@@ -599,12 +648,10 @@ pub(super) fn evaluate<I: Deref<Target = View>>(
 }
 
 fn node_affinity_filter<I: Deref<Target = View>>(
-    profile: &Profile,
     cache: &NodeCache,
     ctx: &Ctx<'_, I>,
     st: &mut Statuses<'_>,
     fi: usize,
-    required_cache: &mut Option<Option<Vec<bool>>>,
 ) -> Option<Rejection> {
     let pod = ctx.pod;
     let names = prefilter_names(pod);
@@ -615,10 +662,9 @@ fn node_affinity_filter<I: Deref<Target = View>>(
             message: "pod affinity terms conflict".into(),
         });
     }
-    let required = required_cache
-        .get_or_insert_with(|| required_mask(ctx.cluster, cache, pod))
-        .as_deref();
-    let added = profile
+    let required = ctx.required(cache);
+    let added = ctx
+        .profile
         .added_affinity
         .as_ref()
         .and_then(|a| {
@@ -651,12 +697,9 @@ pub(super) fn node_used<I: Deref<Target = View>>(
     slot: usize,
 ) -> Resources {
     let mut used = ctx.cluster.node_requested(cache.ids[slot]);
-    if let Some(me) = ctx.self_id
-        && ctx.cluster.assigned_pods().contains(me.object_id())
-        && let Some(p) = ctx.cluster.pod(me)
-        && p.node_name() == Some(&*cache.names[slot])
+    if let Some((node, r)) = ctx.self_share()
+        && node == cache.ids[slot]
     {
-        let r = p.spec().requests();
         used.milli_cpu -= r.milli_cpu;
         used.memory -= r.memory;
         used.pods -= 1;
@@ -769,30 +812,25 @@ impl SlotCounts {
 }
 
 fn spread_filter<I: Deref<Target = View>>(
-    _profile: &Profile,
     cache: &mut NodeCache,
     ctx: &Ctx<'_, I>,
     st: &mut Statuses<'_>,
     fi: usize,
-    required_cache: &mut Option<Option<Vec<bool>>>,
 ) -> Option<Rejection> {
-    let (constraints, _, _) = match spread_constraints(_profile, ctx.cluster, ctx.pod, ctx.ns) {
-        Ok(c) => c,
+    let constraints = match ctx.spread() {
+        Ok(s) => &s.filter,
         Err(e) => {
             return Some(Rejection {
                 plugin: Plugin::PodTopologySpread,
                 code: Code::Error,
-                message: e,
+                message: e.to_string(),
             });
         }
     };
     if constraints.is_empty() {
         return None;
     }
-    let required = required_cache
-        .get_or_insert_with(|| required_mask(ctx.cluster, cache, ctx.pod))
-        .clone();
-    let states = spread_prefilter(&constraints, cache, ctx, required.as_deref());
+    let states = spread_prefilter(constraints, cache, ctx);
     let domains: Vec<_> = constraints
         .iter()
         .map(|c| cache.domains(ctx.cluster.nodes(), &c.topology_key))
@@ -819,8 +857,8 @@ pub(super) fn spread_prefilter<I: Deref<Target = View>>(
     constraints: &[SpreadConstraint],
     cache: &mut NodeCache,
     ctx: &Ctx<'_, I>,
-    required: Option<&[bool]>,
 ) -> Vec<SpreadCounts> {
+    let required = ctx.required(cache);
     let domains: Vec<_> = constraints
         .iter()
         .map(|c| cache.domains(ctx.cluster.nodes(), &c.topology_key))

@@ -6,9 +6,7 @@ use std::ops::Deref;
 use super::cache::{NONE, NodeCache, PairMap};
 use super::decision::Decision;
 use super::profile::{Plugin, Profile};
-use super::run::{
-    Ctx, intolerable_preferred, pods_per_slot, required_mask, spread_constraints, term_nodes,
-};
+use super::run::{Ctx, intolerable_preferred, pods_per_slot, term_nodes};
 use crate::index::View;
 use crate::k8s::{NodeSelectorMatcher, PreferredSchedulingTerm, TermRole};
 
@@ -48,7 +46,7 @@ pub(super) fn score<I: Deref<Target = View>>(
                     return;
                 }
             },
-            Plugin::PodTopologySpread => spread_scores(profile, cache, ctx, &feasible),
+            Plugin::PodTopologySpread => spread_scores(cache, ctx, &feasible),
             Plugin::InterPodAffinity => inter_pod_scores(profile, cache, ctx, &feasible),
             _ => None,
         };
@@ -153,17 +151,16 @@ fn node_affinity_scores<I: Deref<Target = View>>(
 }
 
 fn spread_scores<I: Deref<Target = View>>(
-    profile: &Profile,
     cache: &mut NodeCache,
     ctx: &Ctx<'_, I>,
     feasible: &[usize],
 ) -> Option<Vec<i64>> {
-    let (_, constraints, defaulted) =
-        spread_constraints(profile, ctx.cluster, ctx.pod, ctx.ns).ok()?;
+    let spread = ctx.spread().ok()?;
+    let constraints = &spread.score;
     if constraints.is_empty() {
         return None;
     }
-    let require_all = !ctx.pod.spec.topology_spread_constraints.is_empty() || !defaulted;
+    let require_all = !spread.system_defaulted;
     let nodes = ctx.cluster.nodes();
     let domains: Vec<_> = constraints
         .iter()
@@ -175,7 +172,7 @@ fn spread_scores<I: Deref<Target = View>>(
         .map(|&s| require_all && !has_all(s))
         .collect();
     let considered = ignored.iter().filter(|i| !**i).count();
-    let required = required_mask(ctx.cluster, cache, ctx.pod);
+    let required = ctx.required(cache);
     let mut per_slot = Vec::with_capacity(constraints.len());
     let mut pair_counts: Vec<PairMap> = Vec::with_capacity(constraints.len());
     let mut weights = Vec::with_capacity(constraints.len());
@@ -215,13 +212,7 @@ fn spread_scores<I: Deref<Target = View>>(
                 if require_all && !has_all(slot) {
                     continue;
                 }
-                if !super::run::included(
-                    c,
-                    slot,
-                    required.as_deref(),
-                    cache,
-                    &ctx.pod.spec.tolerations,
-                ) {
+                if !super::run::included(c, slot, required, cache, &ctx.pod.spec.tolerations) {
                     continue;
                 }
                 if let Some(d) = domain(slot)
