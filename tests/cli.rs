@@ -278,7 +278,7 @@ fn bad_input_fails_cleanly() {
         ("truncated.json", "truncated.json: document 1, line "),
         (
             "bad-label.yaml",
-            "document 2, line 13, column 5: Pod shop/broken: invalid label: [tier]",
+            "document 2, line 13, column 5: Pod shop/broken: metadata.labels: invalid label: [tier]",
         ),
         (
             "bad-operator.json",

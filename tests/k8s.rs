@@ -317,7 +317,7 @@ fn errors_name_file_document_line_column_and_object() {
         (
             "bad-label.yaml",
             LoadErrorKind::Invalid,
-            "bad-label.yaml: document 2, line 13, column 5: Pod shop/broken: invalid label: [tier]: label value must be empty or [A-Za-z0-9], '-', '_' or '.', starting and ending alphanumeric: 'front end'",
+            "bad-label.yaml: document 2, line 13, column 5: Pod shop/broken: metadata.labels: invalid label: [tier]: label value must be empty or [A-Za-z0-9], '-', '_' or '.', starting and ending alphanumeric: 'front end'",
         ),
         (
             "bad-operator.json",
@@ -327,7 +327,7 @@ fn errors_name_file_document_line_column_and_object() {
         (
             "bad-budget.yaml",
             LoadErrorKind::Invalid,
-            "PodDisruptionBudget shop/db: invalid value '2': a string must be a percentage such as \"50%\"",
+            "PodDisruptionBudget shop/db: spec.minAvailable: invalid value '2': a string must be a percentage such as \"50%\"",
         ),
         (
             "no-name.yaml",

@@ -12,6 +12,7 @@ mod layout;
 mod matching;
 mod parse;
 mod props;
+mod readers;
 mod reverse;
 mod scheduling;
 mod structured;

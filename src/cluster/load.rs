@@ -7,8 +7,8 @@ use super::event::{Applied, ApplyError};
 use super::store::Cluster;
 use crate::k8s::{Object, ObjectKey, Status};
 use crate::load::{
-    Input, Item, LoadError, LoadErrorKind, is_json, is_watch_stream, read_json_stream,
-    text_of_reader,
+    Input, Item, LoadError, LoadErrorKind, is_json, is_streamed_twice, is_watch_stream,
+    read_json_stream, text_of_reader,
 };
 
 /// How much of a stream's head [`Cluster::load_reader`] looks at to tell its format.
@@ -100,7 +100,11 @@ impl Cluster {
     pub fn load_str(&mut self, source: &str, text: &str) -> Result<LoadSummary, LoadError> {
         if is_json(text) {
             let watch = is_watch_stream(text);
-            return self.load_json(source, text.as_bytes(), watch);
+            match self.load_json(source, text.as_bytes(), watch) {
+                // The whole text is here: read it whole, and the last repeated key wins.
+                Err(e) if is_streamed_twice(&e) => {}
+                other => return other,
+            }
         }
         let input = self.config.limits.read_input(source, text)?;
         self.load_input(source, input)

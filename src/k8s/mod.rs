@@ -17,6 +17,7 @@
 mod affinity;
 mod key;
 mod label_selector;
+mod lenient;
 mod node_selector;
 mod object;
 mod objects;
@@ -28,14 +29,16 @@ pub use affinity::{AffinityTerm, SpreadConstraint, TermRole};
 pub(crate) use key::KeyParts;
 pub use key::{Kind, ObjectKey};
 pub use label_selector::{LabelSelector, LabelSelectorRequirement};
+pub use lenient::Lenient;
+pub(crate) use lenient::{Wrap, take_fault_path, top};
 pub use node_selector::{
     FieldRequirement, NodeSelector, NodeSelectorMatcher, NodeSelectorRequirement, NodeSelectorTerm,
     NodeTerm,
 };
-pub use object::{Object, OtherObject};
 pub(crate) use object::{
-    adopt_list_kind, is_list_kind, needs_list_kind, not_a_list, write_identity,
+    Bare, adopt_list_kind, is_list_kind, needs_list_kind, not_a_list, write_identity,
 };
+pub use object::{Object, OtherObject};
 pub(crate) use objects::controller_of;
 pub use objects::{
     Affinity, Condition, Container, ContainerPort, ContainerState, ContainerStatus, IntOrPercent,

@@ -270,15 +270,14 @@ impl<S> Part<S> {
     /// The model read for this shape, converted from the buffer, or the default when absent.
     fn or_default<T: DeserializeOwned + Default, E: de::Error>(
         self,
-        what: &str,
+        what: &'static str,
         pick: impl FnOnce(S) -> Option<T>,
     ) -> Result<T, E> {
         match self {
             Part::Absent | Part::Buffered(Value::Null) => Ok(T::default()),
             Part::Read(s) => Ok(pick(s).unwrap_or_default()),
-            Part::Buffered(v) => {
-                T::deserialize(v).map_err(|e| E::custom(format_args!("{what}: {e}")))
-            }
+            Part::Buffered(v) => T::deserialize(super::Wrap::field(v, what))
+                .map_err(|e| E::custom(format_args!("{what}: {e}"))),
         }
     }
 }
@@ -466,23 +465,30 @@ impl<'de> Visitor<'de> for ObjectVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Object, A::Error> {
         let mut api_version = String::new();
-        let mut seen_api_version = false;
         let mut kind: Option<String> = None;
         let mut metadata = None;
         let mut spec = Part::Absent;
         let mut status = Part::Absent;
         let mut items = None;
         while let Some(key) = map.next_key::<Text<'de>>()? {
+            // A repeated key: the last one wins, as Kubernetes reads it.
             match &*key.0 {
-                "apiVersion" if seen_api_version => {
-                    return Err(de::Error::duplicate_field("apiVersion"));
-                }
                 "apiVersion" => {
-                    seen_api_version = true;
                     api_version = map.next_value::<Option<String>>()?.unwrap_or_default()
                 }
-                "kind" if kind.is_some() => return Err(de::Error::duplicate_field("kind")),
-                "kind" => kind = Some(map.next_value::<Option<String>>()?.unwrap_or_default()),
+                "kind" => {
+                    let k = map.next_value::<Option<String>>()?.unwrap_or_default();
+                    if let Some(old) = &kind
+                        && shape(old) != shape(&k)
+                        && (matches!(spec, Part::Read(_)) || matches!(status, Part::Read(_)))
+                    {
+                        return Err(de::Error::custom(format_args!(
+                            "`kind` is written twice ({old}, then {k}) after `spec` or `status` \
+                             was read for the first"
+                        )));
+                    }
+                    kind = Some(k);
+                }
                 "metadata" => {
                     metadata = Some(map.next_value::<Option<ObjectMeta>>()?.unwrap_or_default())
                 }
@@ -498,9 +504,9 @@ impl<'de> Visitor<'de> for ObjectVisitor {
                         None => Part::Buffered(map.next_value::<Value>()?),
                     }
                 }
-                "items" if items.is_some() => return Err(de::Error::duplicate_field("items")),
                 "items" => {
-                    items = Some(map.next_value::<Option<Vec<Object>>>()?.unwrap_or_default())
+                    let list = map.next_value::<Option<Vec<Bare>>>()?.unwrap_or_default();
+                    items = Some(list.into_iter().map(|Bare(o)| o).collect());
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -518,8 +524,20 @@ impl<'de> Visitor<'de> for ObjectVisitor {
     }
 }
 
+/// Reads an object under Kubernetes' rules ([`Lenient`](super::Lenient)): an explicit `null`
+/// is the field's zero value, `3.0` fits an integer field.
 impl<'de> Deserialize<'de> for Object {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Object, D::Error> {
-        deserializer.deserialize_map(ObjectVisitor)
+        deserializer.deserialize_map(super::top(ObjectVisitor))
+    }
+}
+
+/// An object read inside a value that is already read under Kubernetes' rules (a list's item,
+/// a watch event's object): not wrapped a second time.
+pub(crate) struct Bare(pub(crate) Object);
+
+impl<'de> Deserialize<'de> for Bare {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Bare, D::Error> {
+        deserializer.deserialize_map(ObjectVisitor).map(Bare)
     }
 }

@@ -778,14 +778,60 @@ impl ServicePort {
     }
 }
 
-/// A number or a name (`intstr.IntOrString`), as in a Service's `targetPort`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A number or a name (`intstr.IntOrString`), as in a Service's `targetPort`. A number with a
+/// zero fraction (`8080.0`) is the number; `null` is the zero value, `0`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum IntOrString {
     /// A number.
     Int(i32),
     /// A name.
     String(String),
+}
+
+/// `v` as an int32 when it is integral and in range.
+fn integral_i32<E: de::Error>(v: f64) -> Result<i32, E> {
+    if v.fract() != 0.0 || !v.is_finite() {
+        return Err(E::invalid_value(de::Unexpected::Float(v), &"an integer"));
+    }
+    if v < f64::from(i32::MIN) || v > f64::from(i32::MAX) {
+        return Err(E::custom(format_args!("{v} is out of range for an int32")));
+    }
+    // Integral and in range: exact.
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(v as i32)
+}
+
+impl<'de> Deserialize<'de> for IntOrString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<IntOrString, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = IntOrString;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number or a name")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<IntOrString, E> {
+                i32::try_from(v)
+                    .map(IntOrString::Int)
+                    .map_err(|_| E::custom(format_args!("{v} is out of range for an int32")))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<IntOrString, E> {
+                i32::try_from(v)
+                    .map(IntOrString::Int)
+                    .map_err(|_| E::custom(format_args!("{v} is out of range for an int32")))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<IntOrString, E> {
+                integral_i32(v).map(IntOrString::Int)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<IntOrString, E> {
+                Ok(IntOrString::String(v.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<IntOrString, E> {
+                Ok(IntOrString::Int(0))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// `Service.spec`.
@@ -1123,6 +1169,15 @@ impl Visitor<'_> for IntOrPercentVisitor {
             .map_err(|_| E::custom(format_args!("{v} is out of range for an int32")))
     }
 
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<IntOrPercent, E> {
+        integral_i32(v).map(IntOrPercent::Int)
+    }
+
+    /// `null`: the zero value, as Go reads it.
+    fn visit_unit<E: de::Error>(self) -> Result<IntOrPercent, E> {
+        Ok(IntOrPercent::Int(0))
+    }
+
     fn visit_str<E: de::Error>(self, v: &str) -> Result<IntOrPercent, E> {
         // Kubernetes' GetScaledValueFromIntOrPercent: a string must be a percentage.
         v.strip_suffix('%')
@@ -1201,7 +1256,8 @@ pub struct PodDisruptionBudgetStatus {
 fn timestamps<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
     let map = Option::<BTreeMap<String, String>>::deserialize(d)?.unwrap_or_default();
     for (pod, t) in &map {
-        if super::parse_timestamp(t).is_none() {
+        // `""` (a null time) is the zero time.
+        if !t.is_empty() && super::parse_timestamp(t).is_none() {
             return Err(de::Error::custom(format_args!(
                 "disruptedPods.{pod}: '{t}' is not an RFC 3339 time"
             )));

@@ -223,6 +223,10 @@ impl<'de> Deserialize<'de> for Quantity {
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Quantity, E> {
                 self.visit_str(&v.to_string())
             }
+            /// `null`: the zero quantity, as Kubernetes reads it.
+            fn visit_unit<E: de::Error>(self) -> Result<Quantity, E> {
+                self.visit_str("0")
+            }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Quantity, E> {
                 if !v.is_finite() {
                     return Err(E::custom("a quantity must be a finite number"));

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
-use super::object::Object;
+use super::object::{Bare, Object};
 use crate::selector::serde::Text;
 
 /// One watch event: `{"type": "ADDED", "object": {...}}`.
@@ -165,7 +165,8 @@ fn shape_of(t: Type) -> Shape {
 }
 
 fn from_value<T: DeserializeOwned, E: de::Error>(v: Value) -> Result<T, E> {
-    T::deserialize(v).map_err(|e| E::custom(format_args!("object: {e}")))
+    T::deserialize(super::Wrap::field(v, "object"))
+        .map_err(|e| E::custom(format_args!("object: {e}")))
 }
 
 struct EventVisitor;
@@ -195,7 +196,7 @@ impl<'de> Visitor<'de> for EventVisitor {
                     Some(t) => {
                         done = Some(build(t, |shape| {
                             Ok(match shape {
-                                Shape::Object => Read::Object(map.next_value()?),
+                                Shape::Object => Read::Object(map.next_value::<Bare>()?.0),
                                 Shape::Bookmark => Read::Bookmark(map.next_value()?),
                                 Shape::Status => Read::Status(map.next_value()?),
                             })
@@ -225,6 +226,6 @@ impl<'de> Visitor<'de> for EventVisitor {
 
 impl<'de> Deserialize<'de> for WatchEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<WatchEvent, D::Error> {
-        deserializer.deserialize_map(EventVisitor)
+        deserializer.deserialize_map(super::top(EventVisitor))
     }
 }

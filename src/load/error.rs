@@ -49,6 +49,7 @@ pub(super) struct Inner {
     pub(super) line: Option<usize>,
     pub(super) column: Option<usize>,
     pub(super) object: Option<String>,
+    pub(super) field: Option<String>,
     pub(super) message: String,
     pub(super) cause: Option<Error>,
 }
@@ -63,6 +64,7 @@ impl LoadError {
                 line: None,
                 column: None,
                 object: None,
+                field: None,
                 message: message.into(),
                 cause: None,
             }),
@@ -130,6 +132,27 @@ impl LoadError {
         self.inner.object.as_deref()
     }
 
+    /// The field at fault inside the object, as a path (`spec.replicas`,
+    /// `spec.template.spec.containers[0].resources`), when the reader knows it.
+    ///
+    /// ```
+    /// use label_selector::load::read_str;
+    ///
+    /// let yaml = "kind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1.5\n";
+    /// let err = read_str("web.yaml", yaml).unwrap_err();
+    /// assert_eq!(err.field(), Some("spec.replicas"));
+    /// assert!(err.to_string().contains(": Deployment web: spec.replicas: "), "{err}");
+    /// ```
+    pub fn field(&self) -> Option<&str> {
+        self.inner.field.as_deref()
+    }
+
+    /// Sets the field at fault (a message that already starts with it is not prefixed twice).
+    pub(crate) fn with_field(mut self, field: Option<String>) -> LoadError {
+        self.inner.field = field.filter(|f| !f.is_empty());
+        self
+    }
+
     /// The reason alone.
     pub fn message(&self) -> &str {
         &self.inner.message
@@ -173,6 +196,11 @@ impl fmt::Display for LoadError {
         }
         if let Some(o) = &self.inner.object {
             write!(f, ": {o}")?;
+        }
+        if let Some(field) = &self.inner.field
+            && !self.inner.message.starts_with(field.as_str())
+        {
+            write!(f, ": {field}")?;
         }
         write!(f, ": {}", self.inner.message)
     }

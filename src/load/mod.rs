@@ -8,6 +8,7 @@
 //! - A [`LoadError`] names the place and carries the typed [`Error`](crate::Error) behind a bad
 //!   label, name or selector as its [`source`](std::error::Error::source).
 
+mod dups;
 mod error;
 #[cfg(feature = "k8s-openapi")]
 mod openapi;
@@ -18,8 +19,8 @@ pub use error::{LoadError, LoadErrorKind};
 #[cfg(feature = "k8s-openapi")]
 pub use openapi::object_from_resource;
 pub use read::{
-    Document, EventDocument, Input, ReadLimits, is_watch_stream, read_input, read_path,
-    read_reader, read_str, read_watch_str,
+    Document, DuplicateKeys, EventDocument, Input, ReadLimits, is_watch_stream, read_input,
+    read_path, read_reader, read_str, read_text, read_watch_str,
 };
 pub(crate) use read::{is_json, text_of_reader};
-pub(crate) use stream::{Item, read_json_stream};
+pub(crate) use stream::{Item, is_streamed_twice, read_json_stream};

@@ -9,12 +9,14 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::dups;
 use super::error::{LoadError, LoadErrorKind};
 use crate::error::Error;
-use crate::k8s::{Object, WatchEvent, write_identity};
+use crate::k8s::{Bare, Object, WatchEvent, write_identity};
 
-/// Limits for untrusted input. YAML additionally runs under serde-saphyr's default budget
-/// (anchors, aliases, nesting), and JSON under serde_json's nesting limit of 128.
+/// Limits for untrusted input, and the reading policy. YAML additionally runs under
+/// serde-saphyr's default budget (anchors, aliases, nesting), and JSON under serde_json's
+/// nesting limit of 128.
 ///
 /// # Examples
 ///
@@ -33,6 +35,9 @@ pub struct ReadLimits {
     pub max_input_len: usize,
     /// The most documents in one input (default 10 000 000).
     pub max_documents: usize,
+    /// A key written twice in one mapping: the last one wins (the default, as kubectl and the
+    /// API server read it), or the input is refused (for linters).
+    pub duplicate_keys: DuplicateKeys,
 }
 
 impl Default for ReadLimits {
@@ -40,8 +45,37 @@ impl Default for ReadLimits {
         ReadLimits {
             max_input_len: 4 << 30,
             max_documents: 10_000_000,
+            duplicate_keys: DuplicateKeys::LastWins,
         }
     }
+}
+
+/// How a key written twice in one mapping (`metadata: {name: a, name: b}`) is read.
+///
+/// # Examples
+///
+/// ```
+/// use label_selector::load::{DuplicateKeys, LoadErrorKind, ReadLimits, read_str};
+///
+/// let json = r#"{"kind": "Pod", "metadata": {"name": "a", "name": "b"}}"#;
+/// let docs = read_str("pod.json", json)?;
+/// assert_eq!(docs[0].object.to_string(), "Pod b");
+///
+/// let strict = ReadLimits { duplicate_keys: DuplicateKeys::Error, ..ReadLimits::default() };
+/// let err = strict.read_str("pod.json", json).unwrap_err();
+/// assert_eq!(err.kind(), LoadErrorKind::Invalid);
+/// assert_eq!(err.to_string(), r#"pod.json: document 1, line 1, column 43: duplicate key "name""#);
+/// # Ok::<(), label_selector::load::LoadError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DuplicateKeys {
+    /// The last value is read, as Kubernetes' decoders read it (also inside kinds the crate
+    /// skips).
+    #[default]
+    LastWins,
+    /// The first repeated key is an [`Invalid`](LoadErrorKind::Invalid) error at its place.
+    Error,
 }
 
 /// One document of an input: a top-level JSON value or a YAML document.
@@ -169,20 +203,65 @@ pub fn read_reader(source: &str, reader: impl Read) -> Result<Vec<Document>, Loa
     read_str(source, &text_of_reader(source, reader)?)
 }
 
-/// The whole stream as text; an I/O or UTF-8 failure is a [`LoadErrorKind::Io`] error.
+/// The whole of `reader` as text, as every reader here reads its input: an I/O failure is a
+/// [`LoadErrorKind::Io`] error, a byte that is not UTF-8 a [`LoadErrorKind::Syntax`] error that
+/// names its line, column and offset.
+///
+/// # Errors
+///
+/// As above.
+///
+/// # Examples
+///
+/// ```
+/// use label_selector::load::read_text;
+///
+/// let err = read_text("pod.yaml", &b"kind: Pod\nmetadata: {name: \"a\xffb\"}\n"[..]).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "pod.yaml: line 2, column 20: byte 0xff (offset 29) is not UTF-8; manifests must be UTF-8"
+/// );
+/// ```
+pub fn read_text(source: &str, reader: impl Read) -> Result<String, LoadError> {
+    text_of_reader(source, reader)
+}
+
+/// The whole stream as text ([`read_text`]).
 pub(crate) fn text_of_reader(source: &str, mut reader: impl Read) -> Result<String, LoadError> {
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     reader
-        .read_to_string(&mut text)
+        .read_to_end(&mut bytes)
         .map_err(|e| LoadError::io(source, &e))?;
-    Ok(text)
+    utf8_text(source, bytes)
 }
 
 /// The file's name as errors show it, and its text.
 pub(crate) fn text_of_path(path: &Path) -> Result<(String, String), LoadError> {
     let source = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| LoadError::io(&source, &e))?;
-    Ok((source, text))
+    let bytes = std::fs::read(path).map_err(|e| LoadError::io(&source, &e))?;
+    Ok((source.clone(), utf8_text(&source, bytes)?))
+}
+
+/// `bytes` as text. Kubernetes manifests are UTF-8 (YAML 1.2 and JSON require it; kubectl's
+/// YAML reader refuses other bytes too): a byte that is not is an error naming its line,
+/// column and value, where Go's JSON decoder would silently turn it into U+FFFD.
+pub(crate) fn utf8_text(source: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let (line, column) = dups::line_column(bytes, at);
+        let mut err = LoadError::new(
+            LoadErrorKind::Syntax,
+            source,
+            format!(
+                "byte 0x{:02x} (offset {at}) is not UTF-8; manifests must be UTF-8",
+                bytes[at]
+            ),
+        );
+        err.inner.line = Some(line);
+        err.inner.column = Some(column);
+        err
+    })
 }
 
 /// Reads a file, then [`read_str`].
@@ -280,8 +359,32 @@ impl ReadLimits {
         source: &str,
         text: &str,
     ) -> Result<Vec<(usize, T)>, LoadError> {
+        if self.duplicate_keys == DuplicateKeys::Error {
+            repeated_key(source, text)?;
+        }
+        match self.read_json_once(source, text) {
+            Err(e) if e.kind() == LoadErrorKind::Invalid => {
+                // Only now look for repeated keys: blank the overridden members, read again.
+                let found = dups::overridden_members(text.as_bytes());
+                if found.is_empty() || self.duplicate_keys == DuplicateKeys::Error {
+                    return Err(e);
+                }
+                let blanked = dups::blank(text.as_bytes(), &found);
+                let blanked = String::from_utf8(blanked).map_err(|_| e.clone())?;
+                self.read_json_once(source, &blanked)
+            }
+            other => other,
+        }
+    }
+
+    fn read_json_once<T: DeserializeOwned>(
+        &self,
+        source: &str,
+        text: &str,
+    ) -> Result<Vec<(usize, T)>, LoadError> {
         let mut docs = Vec::new();
         Error::take_serde_cause();
+        crate::k8s::take_fault_path();
         let mut stream = serde_json::Deserializer::from_str(text).into_iter::<T>();
         let mut start = 0;
         loop {
@@ -311,7 +414,8 @@ impl ReadLimits {
                     let cause = typed_cause(&message);
                     let mut err = LoadError::new(kind, source, message)
                         .with_document(index)
-                        .with_cause(cause);
+                        .with_cause(cause)
+                        .with_field(crate::k8s::take_fault_path());
                     if line > 0 {
                         err.inner.line = Some(line);
                         err.inner.column = Some(column);
@@ -337,7 +441,14 @@ impl ReadLimits {
         text: &str,
     ) -> Result<Vec<(usize, T)>, LoadError> {
         Error::take_serde_cause();
-        match serde_saphyr::from_multiple::<T>(text) {
+        crate::k8s::take_fault_path();
+        let mut options = serde_saphyr::Options::default();
+        options.budget = Some(yaml_budget(text.len(), self.max_documents));
+        options.duplicate_keys = match self.duplicate_keys {
+            DuplicateKeys::LastWins => serde_saphyr::DuplicateKeyPolicy::LastWins,
+            DuplicateKeys::Error => serde_saphyr::DuplicateKeyPolicy::Error,
+        };
+        match serde_saphyr::from_multiple_with_options::<T>(text, options) {
             Ok(values) => {
                 if values.len() > self.max_documents {
                     return Err(self.too_many(source));
@@ -346,8 +457,21 @@ impl ReadLimits {
             }
             Err(e) => {
                 let location = e.location();
-                let message = yaml_message(&e);
+                let message = match e.without_snippet() {
+                    serde_saphyr::Error::Budget { breach, .. } => budget_message(breach),
+                    _ => yaml_message(&e),
+                };
+                // A breach met while replaying an alias comes wrapped, with its debug text.
+                let (message, breached) = match message.split_once("budget breached: ") {
+                    Some((before, rest)) => {
+                        let end = rest.find('}').map_or(rest.len(), |i| i + 1);
+                        let (debug, after) = rest.split_at(end);
+                        (format!("{before}{}{after}", budget_text(debug)), true)
+                    }
+                    None => (message, false),
+                };
                 let kind = match e.without_snippet() {
+                    _ if breached => LoadErrorKind::TooLarge,
                     serde_saphyr::Error::ExternalMessage { .. }
                     | serde_saphyr::Error::Eof { .. }
                     | serde_saphyr::Error::IndentationError { .. } => LoadErrorKind::Syntax,
@@ -355,7 +479,9 @@ impl ReadLimits {
                     _ => LoadErrorKind::Invalid,
                 };
                 let cause = typed_cause(&message);
-                let mut err = LoadError::new(kind, source, message).with_cause(cause);
+                let mut err = LoadError::new(kind, source, message)
+                    .with_cause(cause)
+                    .with_field(crate::k8s::take_fault_path());
                 if let Some(loc) = location.filter(|l| l.line() > 0) {
                     let line = usize::try_from(loc.line()).unwrap_or(usize::MAX);
                     err.inner.line = Some(line);
@@ -372,6 +498,24 @@ impl ReadLimits {
             }
         }
     }
+}
+
+/// The first repeated key of `text` (JSON), as an error at the repeated key.
+pub(crate) fn repeated_key(source: &str, text: &str) -> Result<(), LoadError> {
+    let found = dups::overridden_members(text.as_bytes());
+    let Some(first) = found.iter().min_by_key(|o| o.later) else {
+        return Ok(());
+    };
+    let (line, column) = dups::line_column(text.as_bytes(), first.later);
+    let mut err = LoadError::new(
+        LoadErrorKind::Invalid,
+        source,
+        format!("duplicate key {:?}", first.key),
+    )
+    .with_document(first.document);
+    err.inner.line = Some(line);
+    err.inner.column = Some(column);
+    Err(err)
 }
 
 /// The typed error behind a reader's message, if the deserializer stashed one and the message
@@ -392,21 +536,71 @@ impl<'de> Deserialize<'de> for JsonTop {
                 f.write_str("a Kubernetes object or an array of objects")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<JsonTop, A::Error> {
-                Object::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(JsonTop)
+                Bare::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|Bare(o)| JsonTop(o))
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,
                 mut seq: A,
             ) -> Result<JsonTop, A::Error> {
                 let mut items = Vec::new();
-                while let Some(o) = seq.next_element::<Object>()? {
+                while let Some(Bare(o)) = seq.next_element::<Bare>()? {
                     items.push(o);
                 }
                 Ok(JsonTop(Object::List(items)))
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(crate::k8s::top(V))
     }
+}
+
+/// serde-saphyr's budget, scaled to the input: its defaults suit a configuration file (250 000
+/// nodes, 1 000 000 events, 1 024 documents, 64 MiB of scalars), and `kubectl get pods -A -o
+/// yaml` of 800 pods is over them. The counts that grow with the text (nodes, events, scalar
+/// bytes) may reach one per input byte, which no YAML text exceeds without aliases; documents
+/// follow [`ReadLimits::max_documents`]. The limits that bound amplification (aliases, anchors,
+/// replayed events, depth 64, merge keys) stay serde-saphyr's.
+fn yaml_budget(len: usize, max_documents: usize) -> serde_saphyr::budget::Budget {
+    let mut b = serde_saphyr::budget::Budget::default();
+    b.max_nodes = b.max_nodes.max(len);
+    b.max_events = b.max_events.max(len);
+    b.max_total_scalar_bytes = b.max_total_scalar_bytes.max(len);
+    b.max_documents = max_documents;
+    b.max_reader_input_bytes = None;
+    b
+}
+
+/// A budget breach as a sentence: `Nodes { nodes: 250001 }` is "250001 nodes".
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    budget_text(&format!("{breach:?}"))
+}
+
+/// [`budget_message`] from the breach's debug text.
+fn budget_text(debug: &str) -> String {
+    let words = |name: &str| {
+        let mut out = String::new();
+        for (i, c) in name.chars().enumerate() {
+            if c.is_uppercase() && i > 0 {
+                out.push(' ');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    };
+    let what = match debug.split_once(" { ") {
+        Some((_, fields)) => fields
+            .trim_end_matches(" }")
+            .split(", ")
+            .filter_map(|f| f.split_once(": "))
+            .map(|(field, value)| format!("{value} {}", field.replace('_', " ")))
+            .collect::<Vec<_>>()
+            .join(", "),
+        None => words(debug),
+    };
+    format!(
+        "the YAML is over the reader's budget ({what}): too many anchors, aliases, nesting \
+         levels or merge keys for its size"
+    )
 }
 
 /// serde-saphyr's message without its location and snippet.

@@ -12,8 +12,9 @@ use std::io::Read;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::dups;
 use super::error::{LoadError, LoadErrorKind};
-use super::read::{ReadLimits, culprit, typed_cause};
+use super::read::{DuplicateKeys, ReadLimits, culprit, typed_cause};
 use crate::error::Error;
 use crate::k8s::{
     Object, ObjectMeta, WatchEvent, adopt_list_kind, is_list_kind, needs_list_kind, not_a_list,
@@ -364,6 +365,9 @@ impl<R: Read> Scanner<R> {
                 Some(Ok(v)) => {
                     let used = values.byte_offset();
                     let read = &self.buf[self.pos..self.pos + used];
+                    if self.limits.duplicate_keys == DuplicateKeys::Error {
+                        self.refuse_repeated(read, at, document)?;
+                    }
                     if let Some(last) = memchr::memrchr(b'\n', read) {
                         self.line += memchr::memchr_iter(b'\n', read).count();
                         self.line_start = self.base + self.pos + last + 1;
@@ -377,13 +381,35 @@ impl<R: Read> Scanner<R> {
                     // serde may refuse a value before its end arrives: find the whole value,
                     // then let the slice reader word the error, place it and name the object.
                     let _ = self.skip_value();
-                    let err = self.read::<T>(at, document).err();
-                    return Err(err.unwrap_or_else(|| self.unexpected_end()));
+                    // Ok only when it reads once its overridden repeated keys are blanked.
+                    return self.read::<T>(at, document);
                 }
             }
             // Incomplete: keep it, read more, try again.
             self.more()?;
         }
+    }
+
+    /// In strict mode: the first repeated key of `value` (which starts at `at`), as an error.
+    fn refuse_repeated(&self, value: &[u8], at: At, document: usize) -> Result<(), LoadError> {
+        let found = dups::overridden_members(value);
+        let Some(first) = found.iter().min_by_key(|o| o.later) else {
+            return Ok(());
+        };
+        let (line, column) = dups::line_column(value, first.later);
+        let mut err = LoadError::new(
+            LoadErrorKind::Invalid,
+            &self.source,
+            format!("duplicate key {:?}", first.key),
+        )
+        .with_document(document);
+        err.inner.line = Some(at.line + line - 1);
+        err.inner.column = Some(if line == 1 {
+            at.column + column - 1
+        } else {
+            column
+        });
+        Err(err)
     }
 
     /// Reads the value in `buf[at.offset..pos]` with serde_json.
@@ -400,7 +426,30 @@ impl<R: Read> Scanner<R> {
     ) -> Result<T, LoadError> {
         let slice = &self.buf[at.offset - self.base..end - self.base];
         Error::take_serde_cause();
-        serde_json::from_slice(slice).map_err(|e| {
+        crate::k8s::take_fault_path();
+        let mut result = serde_json::from_slice(slice);
+        if result.as_ref().is_err_and(serde_json::Error::is_data)
+            && self.limits.duplicate_keys == DuplicateKeys::Error
+        {
+            // Strict: a repeated key is the fault, wherever serde stopped.
+            self.refuse_repeated(slice, at, document)?;
+        }
+        let blanked;
+        let mut slice = slice;
+        if result.as_ref().is_err_and(serde_json::Error::is_data)
+            && self.limits.duplicate_keys == DuplicateKeys::LastWins
+        {
+            // Only now look for repeated keys: blank the overridden members, read again.
+            let found = dups::overridden_members(slice);
+            if !found.is_empty() {
+                blanked = dups::blank(slice, &found);
+                slice = &blanked;
+                Error::take_serde_cause();
+                crate::k8s::take_fault_path();
+                result = serde_json::from_slice(slice);
+            }
+        }
+        result.map_err(|e| {
             let kind = if e.is_syntax() || e.is_eof() {
                 LoadErrorKind::Syntax
             } else {
@@ -415,7 +464,8 @@ impl<R: Read> Scanner<R> {
             let cause = typed_cause(&message);
             let mut err = LoadError::new(kind, &self.source, message)
                 .with_document(document)
-                .with_cause(cause);
+                .with_cause(cause)
+                .with_field(crate::k8s::take_fault_path());
             if line > 0 {
                 err.inner.line = Some(at.line + line - 1);
                 err.inner.column = Some(if line == 1 {
@@ -548,7 +598,7 @@ fn object_or_list<R: Read>(
         s.skip_ws()?;
         if key == "items" && seen_items {
             return Err(s
-                .error(LoadErrorKind::Invalid, "duplicate field `items`")
+                .error(LoadErrorKind::Invalid, streamed_twice("items"))
                 .with_document(document));
         }
         seen_items |= key == "items";
@@ -583,10 +633,11 @@ fn object_or_list<R: Read>(
         let at = s.at();
         s.skip_value()?;
         match key.as_str() {
-            // Duplicates are refused, as the whole-text reader refuses them.
-            "kind" | "apiVersion" if !seen.insert(key.clone()) => {
+            // Repeated before the items: the last wins, as in the whole-text reader; after
+            // them it would change what items already handed on adopted.
+            "kind" | "apiVersion" if !seen.insert(key.clone()) && streamed => {
                 return Err(s
-                    .error(LoadErrorKind::Invalid, format!("duplicate field `{key}`"))
+                    .error(LoadErrorKind::Invalid, streamed_twice(&key))
                     .with_document(document));
             }
             "kind" => kind = Some(s.read::<Option<String>>(at, document)?.unwrap_or_default()),
@@ -616,6 +667,20 @@ fn object_or_list<R: Read>(
         sink(Item::Object(document, item))?;
     }
     Ok(())
+}
+
+/// Whether `e` is the refusal below: a caller holding the whole text reads it whole instead.
+pub(crate) fn is_streamed_twice(e: &LoadError) -> bool {
+    e.message()
+        .contains("is written twice in a List read as a stream")
+}
+
+/// The refusal of a list key repeated after the list's items were handed on.
+fn streamed_twice(key: &str) -> String {
+    format!(
+        "`{key}` is written twice in a List read as a stream: its items were handed on as they \
+         were read, so the last `{key}` cannot win (read the input whole, or write the key once)"
+    )
 }
 
 /// Reads a list's member `key` (in `at..end`) as the whole-text reader would, for its errors.

@@ -691,12 +691,10 @@ fn watch_cmd(args: &WatchArgs) -> Result<Out, Failure> {
     } else {
         for f in &args.files {
             let text = if f == "-" {
-                let mut t = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut t)
-                    .map_err(|e| LoadError::io("-", &e))?;
-                t
+                label_selector::load::read_text("-", std::io::stdin().lock())?
             } else {
-                std::fs::read_to_string(f).map_err(|e| LoadError::io(f, &e))?
+                let file = std::fs::File::open(f).map_err(|e| LoadError::io(f, &e))?;
+                label_selector::load::read_text(f, file)?
             };
             inputs.push((f.clone(), text));
         }

@@ -54,13 +54,13 @@ pub(crate) fn incoming(
 ) -> Result<Pod, Failure> {
     if let Some(path) = pod_file {
         let text = if path == "-" {
-            let mut t = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut t)
-                .map_err(|e| Failure(format!("error: -: {e}")))?;
-            t
+            label_selector::load::read_text("-", std::io::stdin().lock())
         } else {
-            std::fs::read_to_string(path).map_err(|e| Failure(format!("error: {path}: {e}")))?
-        };
+            std::fs::File::open(path)
+                .map_err(|e| label_selector::load::LoadError::io(path, &e))
+                .and_then(|file| label_selector::load::read_text(path, file))
+        }
+        .map_err(|e| Failure(format!("error: {e}")))?;
         let docs = read_str(path, &text).map_err(|e| Failure(format!("error: {e}")))?;
         let mut pods = docs.into_iter().flat_map(|d| match d.object {
             Object::Pod(p) => vec![*p],

@@ -1,0 +1,1020 @@
+//! Kubernetes' reading rules over any serde format: an explicit `null` is the field's zero value,
+//! an integral floating-point number (`3.0`) is an integer, and the path of the field at fault
+//! (`spec.template.spec.containers[0].resources`) is kept for the error.
+//!
+//! [`Lenient`] wraps a format's deserializer. Every value it hands to a model goes through the
+//! same wrapper, so the rules hold at every depth; [`Object`](super::Object) and
+//! [`WatchEvent`](super::WatchEvent) read through it, and the readers in [`load`](crate::load)
+//! name the field of an error with it.
+//!
+//! The rules, from Kubernetes' decoders (`encoding/json` into Go structs, after
+//! `sigs.k8s.io/yaml` turned YAML into JSON):
+//! - `null` (and YAML's empty value, `~`) leaves a Go field at its zero value: `""`, `0`,
+//!   `false`, an empty list or map, a struct of zero fields. A model field that is an `Option`
+//!   reads it as `None`, as a Go pointer reads `nil`.
+//! - A JSON number with a zero fraction fits an integer field (`3.0` is `3`); `3.5` is an error
+//!   that names the field.
+//! - Skipped fields (`managedFields`, kinds the crate does not model) are skipped unwrapped,
+//!   at the format's speed.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess, SeqAccess,
+    Unexpected, VariantAccess, Visitor,
+};
+
+thread_local! {
+    /// The path of the innermost field whose reading failed, since the last [`take_fault_path`].
+    static FAULT_PATH: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The path of the field whose reading failed last on this thread (`spec.replicas`,
+/// `metadata.labels`), if one was recorded since the last call; clears it.
+pub(crate) fn take_fault_path() -> Option<String> {
+    FAULT_PATH.with(|p| p.borrow_mut().take())
+}
+
+/// Where a value sits in the document being read.
+#[derive(Clone, Copy)]
+pub(crate) enum Path<'a> {
+    /// The top of the value being read.
+    Root,
+    /// A mapping entry.
+    Key(&'a Path<'a>, &'a str),
+    /// A list item.
+    Index(&'a Path<'a>, usize),
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Path::Root => Ok(()),
+            Path::Key(parent, key) => {
+                parent.fmt(f)?;
+                if key.contains(['.', '/', '[', ']']) || key.is_empty() {
+                    write!(f, "[{key}]")
+                } else if matches!(parent, Path::Root) {
+                    f.write_str(key)
+                } else {
+                    write!(f, ".{key}")
+                }
+            }
+            Path::Index(parent, i) => {
+                parent.fmt(f)?;
+                write!(f, "[{i}]")
+            }
+        }
+    }
+}
+
+/// Records `path` as the fault's place when `result` failed and nothing deeper was recorded.
+fn note<T, E>(result: Result<T, E>, path: &Path<'_>) -> Result<T, E> {
+    if result.is_err() && !matches!(path, Path::Root) {
+        FAULT_PATH.with(|p| {
+            let mut p = p.borrow_mut();
+            if p.is_none() {
+                *p = Some(path.to_string());
+            }
+        });
+    }
+    result
+}
+
+/// A model read under Kubernetes' rules: wrap the type to read it with any serde format.
+///
+/// # Examples
+///
+/// ```
+/// use label_selector::k8s::{Lenient, Pod};
+///
+/// // `spec:` and `tolerations:` are empty YAML values: null, read as Kubernetes reads them.
+/// let yaml = "metadata: {name: a}\nspec:\nstatus: {phase: null, conditions: null}\n";
+/// let Lenient(pod) = serde_saphyr::from_str::<Lenient<Pod>>(yaml).unwrap();
+/// assert!(pod.spec.tolerations.is_empty());
+/// assert!(pod.status.phase.is_empty());
+///
+/// // Without the wrapper, serde's own rules refuse the null.
+/// assert!(serde_saphyr::from_str::<Pod>(yaml).is_err());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lenient<T>(pub T);
+
+impl<'de, T: de::Deserialize<'de>> de::Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Lenient<T>, D::Error> {
+        T::deserialize(Wrap::root(d)).map(Lenient)
+    }
+}
+
+/// A format's deserializer under Kubernetes' rules.
+pub(crate) struct Wrap<'p, D> {
+    inner: D,
+    path: Path<'p>,
+}
+
+static ROOT: Path<'static> = Path::Root;
+
+impl<D> Wrap<'static, D> {
+    /// Wraps a deserializer at the top of a document.
+    pub(crate) fn root(inner: D) -> Wrap<'static, D> {
+        Wrap {
+            inner,
+            path: Path::Root,
+        }
+    }
+
+    /// Wraps a deserializer for the top-level field `key` (a buffered `spec`).
+    pub(crate) fn field(inner: D, key: &'static str) -> Wrap<'static, D> {
+        Wrap {
+            inner,
+            path: Path::Key(&ROOT, key),
+        }
+    }
+}
+
+/// Wraps a model's top-level visitor: its map (or list) and everything below it read under the
+/// rules, while a top-level `null` stays an error.
+pub(crate) fn top<V>(inner: V) -> Wv<'static, V> {
+    Wv {
+        inner,
+        path: Path::Root,
+        int: false,
+    }
+}
+
+/// What the model asked the format for, replayed on the zero value or on the real value.
+#[derive(Clone, Copy)]
+enum Hint {
+    Bool,
+    Int,
+    F32,
+    F64,
+    Char,
+    Str,
+    String,
+    Bytes,
+    ByteBuf,
+    Unit,
+    UnitStruct(&'static str),
+    NewtypeStruct(&'static str),
+    Seq,
+    Tuple(usize),
+    TupleStruct(&'static str, usize),
+    Map,
+    Struct(&'static str, &'static [&'static str]),
+    Enum(&'static str, &'static [&'static str]),
+    Identifier,
+}
+
+fn replay<'de, D: Deserializer<'de>, V: Visitor<'de>>(
+    d: D,
+    hint: Hint,
+    v: V,
+) -> Result<V::Value, D::Error> {
+    match hint {
+        Hint::Bool => d.deserialize_bool(v),
+        // An integer field accepts any number: the visitor checks it is integral.
+        Hint::Int => d.deserialize_any(v),
+        Hint::F32 => d.deserialize_f32(v),
+        Hint::F64 => d.deserialize_f64(v),
+        Hint::Char => d.deserialize_char(v),
+        Hint::Str => d.deserialize_str(v),
+        Hint::String => d.deserialize_string(v),
+        Hint::Bytes => d.deserialize_bytes(v),
+        Hint::ByteBuf => d.deserialize_byte_buf(v),
+        Hint::Unit => d.deserialize_unit(v),
+        Hint::UnitStruct(n) => d.deserialize_unit_struct(n, v),
+        Hint::NewtypeStruct(n) => d.deserialize_newtype_struct(n, v),
+        Hint::Seq => d.deserialize_seq(v),
+        Hint::Tuple(len) => d.deserialize_tuple(len, v),
+        Hint::TupleStruct(n, len) => d.deserialize_tuple_struct(n, len, v),
+        Hint::Map => d.deserialize_map(v),
+        Hint::Struct(n, fields) => d.deserialize_struct(n, fields, v),
+        Hint::Enum(n, variants) => d.deserialize_enum(n, variants, v),
+        Hint::Identifier => d.deserialize_identifier(v),
+    }
+}
+
+impl<'p, D> Wrap<'p, D> {
+    fn visitor<V>(&self, inner: V, int: bool) -> Wv<'p, V> {
+        Wv {
+            inner,
+            path: self.path,
+            int,
+        }
+    }
+}
+
+impl<'de, D: Deserializer<'de>> Wrap<'_, D> {
+    /// Reads `null` as the zero value for `hint`, anything else as asked.
+    fn probe<V: Visitor<'de>>(self, hint: Hint, v: V) -> Result<V::Value, D::Error> {
+        let path = self.path;
+        let probe = Probe {
+            inner: v,
+            hint,
+            path,
+        };
+        note(self.inner.deserialize_option(probe), &path)
+    }
+}
+
+macro_rules! probed {
+    ($($method:ident => $hint:expr;)*) => {
+        $(fn $method<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+            self.probe($hint, v)
+        })*
+    };
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Wrap<'_, D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        let (path, w) = (self.path, self.visitor(v, false));
+        note(self.inner.deserialize_any(w), &path)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.inner.deserialize_ignored_any(v)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        let (path, w) = (self.path, self.visitor(v, false));
+        note(self.inner.deserialize_option(w), &path)
+    }
+
+    probed! {
+        deserialize_bool => Hint::Bool;
+        deserialize_i8 => Hint::Int;
+        deserialize_i16 => Hint::Int;
+        deserialize_i32 => Hint::Int;
+        deserialize_i64 => Hint::Int;
+        deserialize_i128 => Hint::Int;
+        deserialize_u8 => Hint::Int;
+        deserialize_u16 => Hint::Int;
+        deserialize_u32 => Hint::Int;
+        deserialize_u64 => Hint::Int;
+        deserialize_u128 => Hint::Int;
+        deserialize_f32 => Hint::F32;
+        deserialize_f64 => Hint::F64;
+        deserialize_char => Hint::Char;
+        deserialize_str => Hint::Str;
+        deserialize_string => Hint::String;
+        deserialize_bytes => Hint::Bytes;
+        deserialize_byte_buf => Hint::ByteBuf;
+        deserialize_unit => Hint::Unit;
+        deserialize_seq => Hint::Seq;
+        deserialize_map => Hint::Map;
+        deserialize_identifier => Hint::Identifier;
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        v: V,
+    ) -> Result<V::Value, D::Error> {
+        self.probe(Hint::UnitStruct(name), v)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        v: V,
+    ) -> Result<V::Value, D::Error> {
+        self.probe(Hint::NewtypeStruct(name), v)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, v: V) -> Result<V::Value, D::Error> {
+        self.probe(Hint::Tuple(len), v)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        v: V,
+    ) -> Result<V::Value, D::Error> {
+        self.probe(Hint::TupleStruct(name, len), v)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, D::Error> {
+        self.probe(Hint::Struct(name, fields), v)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, D::Error> {
+        self.probe(Hint::Enum(name, variants), v)
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.inner.is_human_readable()
+    }
+}
+
+/// The visitor behind [`Wrap::probe`]: `None` is the zero value, `Some` the value as asked.
+struct Probe<'p, V> {
+    inner: V,
+    hint: Hint,
+    path: Path<'p>,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Probe<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.expecting(f)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+        match self.hint {
+            Hint::Int => self.inner.visit_u64(0),
+            hint => replay(Zero(PhantomData), hint, self.inner),
+        }
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        self.visit_none()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        let int = matches!(self.hint, Hint::Int);
+        let w = Wv {
+            inner: self.inner,
+            path: self.path,
+            int,
+        };
+        replay(d, self.hint, w)
+    }
+}
+
+/// Forwards every visit to the model's visitor, wrapping what it hands on; in an integer field,
+/// turns an integral float into the integer.
+pub(crate) struct Wv<'p, V> {
+    inner: V,
+    path: Path<'p>,
+    int: bool,
+}
+
+macro_rules! forward_visits {
+    ($($method:ident($ty:ty);)*) => {
+        $(fn $method<E: de::Error>(self, v: $ty) -> Result<V::Value, E> {
+            self.inner.$method(v)
+        })*
+    };
+}
+
+impl<'de, 'p, V: Visitor<'de>> Visitor<'de> for Wv<'p, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.expecting(f)
+    }
+
+    forward_visits! {
+        visit_bool(bool);
+        visit_i8(i8);
+        visit_i16(i16);
+        visit_i32(i32);
+        visit_i64(i64);
+        visit_i128(i128);
+        visit_u8(u8);
+        visit_u16(u16);
+        visit_u32(u32);
+        visit_u64(u64);
+        visit_u128(u128);
+        visit_char(char);
+        visit_str(&str);
+        visit_borrowed_str(&'de str);
+        visit_string(String);
+        visit_bytes(&[u8]);
+        visit_borrowed_bytes(&'de [u8]);
+        visit_byte_buf(Vec<u8>);
+    }
+
+    fn visit_f32<E: de::Error>(self, v: f32) -> Result<V::Value, E> {
+        self.visit_f64(f64::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
+        if !self.int {
+            return self.inner.visit_f64(v);
+        }
+        // 2^63: the first float past i64::MAX; below -2^63 nothing fits either.
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        if v.fract() == 0.0 && (-LIMIT..LIMIT).contains(&v) {
+            // Exact: integral and in range.
+            #[allow(clippy::cast_possible_truncation)]
+            return self.inner.visit_i64(v as i64);
+        }
+        Err(E::invalid_value(Unexpected::Float(v), &"an integer"))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+        self.inner.visit_none()
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        self.inner.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        self.inner.visit_some(Wrap {
+            inner: d,
+            path: self.path,
+        })
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        self.inner.visit_newtype_struct(Wrap {
+            inner: d,
+            path: self.path,
+        })
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_seq(WrapSeq {
+            inner: seq,
+            path: self.path,
+            index: 0,
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_map(WrapMap {
+            inner: map,
+            path: self.path,
+            key: KeyBuf::default(),
+        })
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_enum(WrapEnum {
+            inner: data,
+            path: self.path,
+        })
+    }
+}
+
+/// A seed whose value is read through [`Wrap`] at `path`.
+struct WrapSeed<'p, S> {
+    inner: S,
+    path: Path<'p>,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for WrapSeed<'_, S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        self.inner.deserialize(Wrap {
+            inner: d,
+            path: self.path,
+        })
+    }
+}
+
+struct WrapSeq<'p, A> {
+    inner: A,
+    path: Path<'p>,
+    index: usize,
+}
+
+impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for WrapSeq<'_, A> {
+    type Error = A::Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, A::Error> {
+        let path = Path::Index(&self.path, self.index);
+        self.index += 1;
+        self.inner.next_element_seed(WrapSeed { inner: seed, path })
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+/// The last key read, kept inline for the error path (truncated at 64 bytes, on a character
+/// boundary): no allocation per entry.
+struct KeyBuf {
+    bytes: [u8; KEY_BYTES],
+    len: usize,
+}
+
+impl Default for KeyBuf {
+    fn default() -> KeyBuf {
+        KeyBuf {
+            bytes: [0; KEY_BYTES],
+            len: 0,
+        }
+    }
+}
+
+const KEY_BYTES: usize = 64;
+
+impl KeyBuf {
+    fn set(&mut self, key: &str) {
+        let mut end = key.len().min(KEY_BYTES);
+        while !key.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.bytes[..end].copy_from_slice(&key.as_bytes()[..end]);
+        self.len = end;
+    }
+
+    fn as_str(&self) -> &str {
+        // Always a prefix of a `str` cut at a character boundary.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    }
+}
+
+struct WrapMap<'p, A> {
+    inner: A,
+    path: Path<'p>,
+    key: KeyBuf,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for WrapMap<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        self.key.len = 0;
+        self.inner.next_key_seed(KeySeed {
+            inner: seed,
+            buf: &mut self.key,
+        })
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        let WrapMap { inner, path, key } = self;
+        let path = Path::Key(path, key.as_str());
+        inner.next_value_seed(WrapSeed { inner: seed, path })
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+/// Reads a key for the model and keeps its text for the path.
+struct KeySeed<'k, S> {
+    inner: S,
+    buf: &'k mut KeyBuf,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        self.inner.deserialize(KeyDe {
+            inner: d,
+            buf: self.buf,
+        })
+    }
+}
+
+/// A key's deserializer: forwards every request, noting the key's text on the way.
+struct KeyDe<'k, D> {
+    inner: D,
+    buf: &'k mut KeyBuf,
+}
+
+macro_rules! forward_key {
+    ($($method:ident;)*) => {
+        $(fn $method<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+            self.inner.$method(KeyV { inner: v, buf: self.buf })
+        })*
+    };
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDe<'_, D> {
+    type Error = D::Error;
+
+    forward_key! {
+        deserialize_any;
+        deserialize_bool;
+        deserialize_i8;
+        deserialize_i16;
+        deserialize_i32;
+        deserialize_i64;
+        deserialize_i128;
+        deserialize_u8;
+        deserialize_u16;
+        deserialize_u32;
+        deserialize_u64;
+        deserialize_u128;
+        deserialize_f32;
+        deserialize_f64;
+        deserialize_char;
+        deserialize_str;
+        deserialize_string;
+        deserialize_bytes;
+        deserialize_byte_buf;
+        deserialize_option;
+        deserialize_unit;
+        deserialize_seq;
+        deserialize_map;
+        deserialize_identifier;
+        deserialize_ignored_any;
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        v: V,
+    ) -> Result<V::Value, D::Error> {
+        let v = KeyV {
+            inner: v,
+            buf: self.buf,
+        };
+        self.inner.deserialize_unit_struct(name, v)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        v: V,
+    ) -> Result<V::Value, D::Error> {
+        let v = KeyV {
+            inner: v,
+            buf: self.buf,
+        };
+        self.inner.deserialize_newtype_struct(name, v)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, v: V) -> Result<V::Value, D::Error> {
+        let v = KeyV {
+            inner: v,
+            buf: self.buf,
+        };
+        self.inner.deserialize_tuple(len, v)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        v: V,
+    ) -> Result<V::Value, D::Error> {
+        let v = KeyV {
+            inner: v,
+            buf: self.buf,
+        };
+        self.inner.deserialize_tuple_struct(name, len, v)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, D::Error> {
+        let v = KeyV {
+            inner: v,
+            buf: self.buf,
+        };
+        self.inner.deserialize_struct(name, fields, v)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, D::Error> {
+        let v = KeyV {
+            inner: v,
+            buf: self.buf,
+        };
+        self.inner.deserialize_enum(name, variants, v)
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.inner.is_human_readable()
+    }
+}
+
+/// A key's visitor: notes a text (or number) key, forwards everything.
+struct KeyV<'k, V> {
+    inner: V,
+    buf: &'k mut KeyBuf,
+}
+
+macro_rules! key_number {
+    ($($method:ident($ty:ty);)*) => {
+        $(fn $method<E: de::Error>(self, v: $ty) -> Result<V::Value, E> {
+            self.buf.set(&v.to_string());
+            self.inner.$method(v)
+        })*
+    };
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for KeyV<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.expecting(f)
+    }
+
+    key_number! {
+        visit_bool(bool);
+        visit_i64(i64);
+        visit_u64(u64);
+        visit_f64(f64);
+        visit_char(char);
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
+        self.buf.set(v);
+        self.inner.visit_str(v)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
+        self.buf.set(v);
+        self.inner.visit_borrowed_str(v)
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
+        self.buf.set(&v);
+        self.inner.visit_string(v)
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<V::Value, E> {
+        self.inner.visit_bytes(v)
+    }
+
+    fn visit_borrowed_bytes<E: de::Error>(self, v: &'de [u8]) -> Result<V::Value, E> {
+        self.inner.visit_borrowed_bytes(v)
+    }
+
+    fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<V::Value, E> {
+        self.inner.visit_byte_buf(v)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+        self.inner.visit_none()
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        self.inner.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        self.inner.visit_some(d)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        self.inner.visit_newtype_struct(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_map(map)
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_enum(data)
+    }
+}
+
+struct WrapEnum<'p, A> {
+    inner: A,
+    path: Path<'p>,
+}
+
+impl<'de, 'p, A: EnumAccess<'de>> EnumAccess<'de> for WrapEnum<'p, A> {
+    type Error = A::Error;
+    type Variant = WrapEnum<'p, A::Variant>;
+
+    fn variant_seed<S: DeserializeSeed<'de>>(
+        self,
+        seed: S,
+    ) -> Result<(S::Value, Self::Variant), A::Error> {
+        let (value, variant) = self.inner.variant_seed(seed)?;
+        Ok((
+            value,
+            WrapEnum {
+                inner: variant,
+                path: self.path,
+            },
+        ))
+    }
+}
+
+impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for WrapEnum<'_, A> {
+    type Error = A::Error;
+
+    fn unit_variant(self) -> Result<(), A::Error> {
+        self.inner.unit_variant()
+    }
+
+    fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, A::Error> {
+        self.inner.newtype_variant_seed(WrapSeed {
+            inner: seed,
+            path: self.path,
+        })
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, v: V) -> Result<V::Value, A::Error> {
+        let v = Wv {
+            inner: v,
+            path: self.path,
+            int: false,
+        };
+        self.inner.tuple_variant(len, v)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, A::Error> {
+        let v = Wv {
+            inner: v,
+            path: self.path,
+            int: false,
+        };
+        self.inner.struct_variant(fields, v)
+    }
+}
+
+/// The zero value of whatever is asked: what a Go field holds after `null`.
+struct Zero<E>(PhantomData<E>);
+
+macro_rules! zero {
+    ($($method:ident => |$v:ident| $body:expr;)*) => {
+        $(fn $method<V: Visitor<'de>>(self, $v: V) -> Result<V::Value, E> { $body })*
+    };
+}
+
+impl<'de, E: de::Error> Deserializer<'de> for Zero<E> {
+    type Error = E;
+
+    zero! {
+        deserialize_any => |v| v.visit_unit();
+        deserialize_ignored_any => |v| v.visit_unit();
+        deserialize_option => |v| v.visit_none();
+        deserialize_unit => |v| v.visit_unit();
+        deserialize_bool => |v| v.visit_bool(false);
+        deserialize_i8 => |v| v.visit_u64(0);
+        deserialize_i16 => |v| v.visit_u64(0);
+        deserialize_i32 => |v| v.visit_u64(0);
+        deserialize_i64 => |v| v.visit_u64(0);
+        deserialize_i128 => |v| v.visit_u64(0);
+        deserialize_u8 => |v| v.visit_u64(0);
+        deserialize_u16 => |v| v.visit_u64(0);
+        deserialize_u32 => |v| v.visit_u64(0);
+        deserialize_u64 => |v| v.visit_u64(0);
+        deserialize_u128 => |v| v.visit_u64(0);
+        deserialize_f32 => |v| v.visit_f64(0.0);
+        deserialize_f64 => |v| v.visit_f64(0.0);
+        deserialize_char => |v| v.visit_char('\0');
+        deserialize_str => |v| v.visit_str("");
+        deserialize_string => |v| v.visit_str("");
+        deserialize_identifier => |v| v.visit_str("");
+        deserialize_bytes => |v| v.visit_bytes(&[]);
+        deserialize_byte_buf => |v| v.visit_bytes(&[]);
+        deserialize_seq => |v| v.visit_seq(Empty(PhantomData));
+        deserialize_map => |v| v.visit_map(Empty(PhantomData));
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        v: V,
+    ) -> Result<V::Value, E> {
+        v.visit_unit()
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        v: V,
+    ) -> Result<V::Value, E> {
+        v.visit_newtype_struct(self)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, v: V) -> Result<V::Value, E> {
+        v.visit_seq(Empty(PhantomData))
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: usize,
+        v: V,
+    ) -> Result<V::Value, E> {
+        v.visit_seq(Empty(PhantomData))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, E> {
+        v.visit_map(Empty(PhantomData))
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, E> {
+        // Go's zero value of a string enum: the empty string, a unit variant here.
+        v.visit_enum("".into_deserializer())
+    }
+}
+
+/// An empty list or map.
+struct Empty<E>(PhantomData<E>);
+
+impl<'de, E: de::Error> SeqAccess<'de> for Empty<E> {
+    type Error = E;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, _: T) -> Result<Option<T::Value>, E> {
+        Ok(None)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(0)
+    }
+}
+
+impl<'de, E: de::Error> MapAccess<'de> for Empty<E> {
+    type Error = E;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, _: K) -> Result<Option<K::Value>, E> {
+        Ok(None)
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, _: S) -> Result<S::Value, E> {
+        Err(E::custom("no value in an empty map"))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::k8s::Pod;
+
+    #[test]
+    fn paths_print_as_kubectl_names_fields() {
+        let root = Path::Root;
+        let spec = Path::Key(&root, "spec");
+        let containers = Path::Key(&spec, "containers");
+        let first = Path::Index(&containers, 0);
+        let labels = Path::Key(&first, "app.kubernetes.io/name");
+        assert_eq!(first.to_string(), "spec.containers[0]");
+        assert_eq!(
+            labels.to_string(),
+            "spec.containers[0][app.kubernetes.io/name]"
+        );
+    }
+
+    #[test]
+    fn long_keys_are_cut_on_a_character_boundary() {
+        let mut k = KeyBuf::default();
+        let key = format!("{}é", "a".repeat(63));
+        k.set(&key);
+        assert_eq!(k.as_str(), "a".repeat(63));
+    }
+
+    #[test]
+    fn a_fractional_integer_names_its_field() {
+        let _ = take_fault_path();
+        let json = r#"{"metadata": {"name": "a"}, "status": {"containerStatuses": [{"name": "c", "restartCount": 2.5}]}}"#;
+        let err = serde_json::from_str::<Lenient<Pod>>(json).unwrap_err();
+        assert!(err.to_string().contains("expected an integer"), "{err}");
+        assert_eq!(
+            take_fault_path().as_deref(),
+            Some("status.containerStatuses[0].restartCount")
+        );
+        let ok = r#"{"metadata": {"name": "a"}, "status": {"containerStatuses": [{"name": "c", "restartCount": 2.0}]}}"#;
+        let Lenient(pod) = serde_json::from_str::<Lenient<Pod>>(ok).unwrap();
+        assert_eq!(pod.status.container_statuses[0].restart_count, 2);
+    }
+}

@@ -1,0 +1,440 @@
+//! Reading manifests as kubectl reads them: explicit nulls, repeated keys, numbers, encodings,
+//! over the corpus in `tests/data/manifests/`.
+
+use label_selector::Cluster;
+use label_selector::k8s::Object;
+use label_selector::load::{
+    Document, DuplicateKeys, LoadError, LoadErrorKind, ReadLimits, read_path, read_str,
+};
+use serde_json::Value;
+
+fn dir() -> String {
+    format!("{}/tests/data/manifests", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn manifest(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/{name}", dir())).unwrap()
+}
+
+/// Every object of `docs`, lists flattened, as `Kind namespace/name`.
+fn names(docs: &[Document]) -> Vec<String> {
+    fn walk(o: &Object, out: &mut Vec<String>) {
+        match o {
+            Object::List(items) => items.iter().for_each(|i| walk(i, out)),
+            o => out.push(o.to_string()),
+        }
+    }
+    let mut out = Vec::new();
+    docs.iter().for_each(|d| walk(&d.object, &mut out));
+    out
+}
+
+#[test]
+fn the_corpus_reads_and_its_json_and_yaml_agree() {
+    let want: &[(&str, &[&str])] = &[
+        ("pod", &["Pod shop/web-7d4b9c-x2k8p"]),
+        (
+            "workloads",
+            &[
+                "Deployment shop/web",
+                "ReplicaSet shop/web-7d4b9c",
+                "StatefulSet shop/db",
+                "DaemonSet monitoring/node-exporter",
+                "ReplicationController shop/legacy",
+            ],
+        ),
+        (
+            "service-pdb",
+            &[
+                "Service shop/web",
+                "Service shop/upstream",
+                "PodDisruptionBudget shop/web",
+                "PodDisruptionBudget shop/db",
+            ],
+        ),
+        ("node-namespace", &["Node node-a", "Namespace shop"]),
+        (
+            "skipped-kinds",
+            &[
+                "Secret shop/web-tls",
+                "PersistentVolumeClaim shop/data-db-0",
+                "ConfigMap shop/web-config",
+            ],
+        ),
+        (
+            "duplicates",
+            &[
+                "Pod shop/web-0",
+                "Secret shop/creds",
+                "PersistentVolumeClaim shop/data",
+            ],
+        ),
+        ("bom", &["Pod shop/bom"]),
+    ];
+    let mut seen = 0;
+    for (stem, objects) in want {
+        let yaml = read_path(format!("{}/{stem}.yaml", dir())).unwrap();
+        let json = read_path(format!("{}/{stem}.json", dir())).unwrap();
+        assert_eq!(names(&yaml), *objects, "{stem}.yaml");
+        assert_eq!(yaml, json, "{stem}: YAML and JSON differ");
+        seen += 2;
+    }
+    let single: &[(&str, &[&str])] = &[
+        (
+            "nulls.yaml",
+            &[
+                "Pod shop/empty-spec",
+                "Pod shop/null-fields",
+                "Deployment shop/web",
+                "Node node-a",
+                "PodDisruptionBudget shop/web",
+            ],
+        ),
+        (
+            "flow-anchors.yaml",
+            &["object <unnamed>", "Pod shop/web-1", "Deployment shop/web"],
+        ),
+        ("crlf.yaml", &["Pod shop/crlf"]),
+    ];
+    for (file, objects) in single {
+        let docs = read_path(format!("{}/{file}", dir())).unwrap();
+        assert_eq!(names(&docs), *objects, "{file}");
+        seen += 1;
+    }
+    // Every file of the corpus is covered above.
+    assert_eq!(std::fs::read_dir(dir()).unwrap().count(), seen);
+}
+
+#[test]
+fn the_corpus_loads_into_a_store() {
+    let mut c = Cluster::new();
+    for entry in std::fs::read_dir(dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            c.load_path(&path).unwrap();
+        }
+    }
+    c.internal_validate().unwrap();
+    let pod = c.pod_named("shop", "web-0").unwrap();
+    assert_eq!(pod.node_name(), Some("node-a"));
+    assert_eq!(pod.to_object().metadata.labels.get("app"), Some("web"));
+    let flow = c.pod_named("shop", "web-1").unwrap();
+    assert_eq!(flow.to_object().metadata.labels.get("app"), Some("web"));
+}
+
+/// Every value of `v` with its path, depth first.
+fn paths(v: &Value, at: &mut Vec<PathStep>, out: &mut Vec<Vec<PathStep>>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                at.push(PathStep::Key(k.clone()));
+                out.push(at.clone());
+                paths(x, at, out);
+                at.pop();
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                at.push(PathStep::Index(i));
+                out.push(at.clone());
+                paths(x, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+#[derive(Clone, Debug)]
+enum PathStep {
+    Key(String),
+    Index(usize),
+}
+
+fn at_mut<'a>(v: &'a mut Value, path: &[PathStep]) -> &'a mut Value {
+    path.iter().fold(v, |v, s| match s {
+        PathStep::Key(k) => &mut v[k.as_str()],
+        PathStep::Index(i) => &mut v[*i],
+    })
+}
+
+/// The Go zero value of the JSON type of `v`.
+fn zero_of(v: &Value) -> Value {
+    match v {
+        Value::Object(_) => Value::Object(Default::default()),
+        Value::Array(_) => Value::Array(Vec::new()),
+        Value::String(_) => Value::String(String::new()),
+        Value::Number(_) => Value::from(0),
+        Value::Bool(_) => Value::Bool(false),
+        Value::Null => Value::Null,
+    }
+}
+
+fn read_json(v: &Value) -> Result<Vec<Document>, LoadError> {
+    read_str("t.json", &v.to_string())
+}
+
+/// Setting any field of a realistic object to `null` reads as Kubernetes reads it: as if the
+/// field were absent (a pointer left nil) or held its type's zero value (`""`, `0`, `false`,
+/// `[]`, `{}`), never as a different object, and an error only where both of those are errors
+/// too. The same holds for YAML's `~`.
+#[test]
+fn null_anywhere_is_the_zero_value() {
+    let mut checked = 0;
+    for file in [
+        "pod.json",
+        "workloads.json",
+        "service-pdb.json",
+        "node-namespace.json",
+        "skipped-kinds.json",
+    ] {
+        let text = manifest(file);
+        let docs: Vec<Value> = serde_json::Deserializer::from_str(&text)
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for doc in docs {
+            let mut all = Vec::new();
+            paths(&doc, &mut Vec::new(), &mut all);
+            for path in all {
+                let mut nulled = doc.clone();
+                let original = std::mem::replace(at_mut(&mut nulled, &path), Value::Null);
+                let mut zeroed = doc.clone();
+                *at_mut(&mut zeroed, &path) = zero_of(&original);
+                let mut alternatives = vec![read_json(&zeroed)];
+                if original.is_string() {
+                    // A quantity's zero value is the number 0.
+                    *at_mut(&mut zeroed, &path) = Value::from(0);
+                    alternatives.push(read_json(&zeroed));
+                }
+                if let Some((PathStep::Key(k), parent)) = path.split_last() {
+                    let mut absent = doc.clone();
+                    at_mut(&mut absent, parent)
+                        .as_object_mut()
+                        .unwrap()
+                        .remove(k);
+                    alternatives.push(read_json(&absent));
+                }
+                let got = read_json(&nulled);
+                match &got {
+                    Ok(docs) => assert!(
+                        alternatives.iter().any(|a| a.as_ref() == Ok(docs)),
+                        "{file} {path:?}: null read as neither absent nor zero"
+                    ),
+                    Err(e) => assert!(
+                        alternatives.iter().all(Result::is_err),
+                        "{file} {path:?}: null refused ({e}), the zero value is not"
+                    ),
+                }
+                // YAML's null.
+                let yaml = serde_saphyr::to_string(&nulled).unwrap();
+                let from_yaml = read_str("t.yaml", &yaml);
+                assert_eq!(
+                    from_yaml.is_ok(),
+                    got.is_ok(),
+                    "{file} {path:?}: YAML and JSON disagree\n{yaml}"
+                );
+                if let (Ok(a), Ok(b)) = (&from_yaml, &got) {
+                    assert_eq!(a, b, "{file} {path:?}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 400, "{checked}");
+}
+
+#[test]
+fn empty_yaml_values_are_zero_values() {
+    let docs = read_path(format!("{}/nulls.yaml", dir())).unwrap();
+    let Object::Pod(empty) = &docs[0].object else {
+        panic!()
+    };
+    assert!(empty.metadata.labels.is_empty());
+    assert_eq!(**empty, {
+        let mut p = label_selector::k8s::Pod::default();
+        p.metadata.name = "empty-spec".into();
+        p.metadata.namespace = "shop".into();
+        p
+    });
+    let Object::Pod(pod) = &docs[1].object else {
+        panic!()
+    };
+    // A null label value is the empty value, as a Go map reads it.
+    assert_eq!(pod.metadata.labels.get("tier"), Some(""));
+    assert_eq!(pod.spec.node_name, None);
+    assert_eq!(pod.status.container_statuses[0].restart_count, 0);
+    assert!(!pod.status.container_statuses[0].ready);
+    let Object::PodDisruptionBudget(pdb) = &docs[4].object else {
+        panic!()
+    };
+    assert_eq!(pdb.spec.max_unavailable.unwrap().to_string(), "1");
+    assert_eq!(pdb.spec.min_available, None);
+}
+
+#[test]
+fn repeated_keys_take_the_last_value_or_fail_in_strict_mode() {
+    let strict = ReadLimits {
+        duplicate_keys: DuplicateKeys::Error,
+        ..ReadLimits::default()
+    };
+    let err = |name: &str| strict.read_str(name, &manifest(name)).unwrap_err();
+    let json = err("duplicates.json");
+    assert_eq!(json.kind(), LoadErrorKind::Invalid);
+    assert_eq!(
+        json.to_string(),
+        r#"duplicates.json: document 1, line 2, column 53: duplicate key "name""#
+    );
+    let yaml = err("duplicates.yaml");
+    assert_eq!(yaml.kind(), LoadErrorKind::Invalid);
+    assert_eq!((yaml.line(), yaml.column()), (Some(7), Some(3)));
+    assert!(yaml.message().contains("name"), "{yaml}");
+    // Only in a kind the crate skips: strict mode still sees it.
+    for (name, text, line) in [
+        (
+            "secret.json",
+            r#"{"kind": "Secret", "metadata": {"name": "s"}, "data": {"a": "", "a": ""}}"#,
+            1,
+        ),
+        (
+            "secret.yaml",
+            "kind: Secret\nmetadata: {name: s}\ndata:\n  a: x\n  a: y\n",
+            5,
+        ),
+    ] {
+        assert!(read_str(name, text).is_ok(), "{name}");
+        let e = strict.read_str(name, text).unwrap_err();
+        assert_eq!(e.line(), Some(line), "{name}: {e}");
+        assert_eq!(e.kind(), LoadErrorKind::Invalid, "{name}: {e}");
+    }
+    // The streaming loader takes the last one too, and refuses in strict mode.
+    let text = manifest("duplicates.json");
+    let mut c = Cluster::new();
+    c.load_reader("duplicates.json", text.as_bytes()).unwrap();
+    assert_eq!(
+        c.pod_named("shop", "web-0").unwrap().node_name(),
+        Some("node-a")
+    );
+    assert!(c.pod_named("shop", "first").is_none());
+    // A repeated key whose overridden value is invalid: the invalid value is never read.
+    let docs = read_str(
+        "t.json",
+        r#"{"kind": "Pod", "metadata": {"name": "a", "labels": {"x": "not valid!"}, "labels": {"x": "ok"}}}"#,
+    )
+    .unwrap();
+    assert_eq!(names(&docs), ["Pod a"]);
+}
+
+#[test]
+fn numbers_read_as_kubernetes_reads_them() {
+    let read = |yaml: &str| read_str("t.yaml", yaml);
+    let deploy = |replicas: &str| {
+        format!(
+            "kind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{a: b}}}}\n"
+        )
+    };
+    for (replicas, want) in [("3", 3), ("3.0", 3), ("0.0", 0), ("3e0", 3)] {
+        let docs = read(&deploy(replicas)).unwrap();
+        let Object::Workload(w) = &docs[0].object else {
+            panic!()
+        };
+        assert_eq!(w.spec.replicas, Some(want), "{replicas}");
+    }
+    for (replicas, message) in [
+        (
+            "3.5",
+            "spec.replicas: invalid value: floating point `3.5`, expected an integer",
+        ),
+        (
+            "\"3\"",
+            "spec.replicas: invalid type: string \"3\", expected i32",
+        ),
+    ] {
+        let e = read(&deploy(replicas)).unwrap_err();
+        assert_eq!(e.field(), Some("spec.replicas"), "{e}");
+        assert!(
+            e.to_string()
+                .ends_with(&format!("Deployment web: {message}")),
+            "{e}"
+        );
+    }
+    let json = r#"{"kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": 2.5}}"#;
+    let e = read_str("t.json", json).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "t.json: document 1, line 1, column 76: Deployment web: spec.replicas: invalid value: floating point `2.5`, expected an integer"
+    );
+    // IntOrString and IntOrPercent fields.
+    let svc = "kind: Service\nmetadata: {name: s}\nspec:\n  ports:\n  - {port: 80.0, targetPort: 8080.0}\n";
+    let docs = read(svc).unwrap();
+    let Object::Service(s) = &docs[0].object else {
+        panic!()
+    };
+    assert_eq!(s.spec.ports[0].port, 80);
+    assert_eq!(
+        s.spec.ports[0].target_port,
+        Some(label_selector::k8s::IntOrString::Int(8080))
+    );
+    let pdb = |v: &str| {
+        format!("kind: PodDisruptionBudget\nmetadata: {{name: p}}\nspec:\n  maxUnavailable: {v}\n")
+    };
+    assert!(read(&pdb("1.0")).is_ok());
+    let e = read(&pdb("1.5")).unwrap_err();
+    assert_eq!(e.field(), Some("spec.maxUnavailable"));
+    assert!(e.message().contains("expected an integer"), "{e}");
+}
+
+#[test]
+fn a_byte_that_is_not_utf8_is_named() {
+    let dir = std::env::temp_dir().join(format!("labelsel-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("pod.yaml");
+    std::fs::write(
+        &path,
+        b"kind: Pod\nmetadata:\n  name: a\n  labels: {x: \"\xe9t\xe9\"}\n",
+    )
+    .unwrap();
+    let want = format!(
+        "{}: line 4, column 16: byte 0xe9 (offset 45) is not UTF-8; manifests must be UTF-8",
+        path.display()
+    );
+    let e = read_path(&path).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.to_string()),
+        (LoadErrorKind::Syntax, want.clone())
+    );
+    let mut c = Cluster::new();
+    assert_eq!(c.load_path(&path).unwrap_err().to_string(), want);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// serde-saphyr's default budget (250 000 nodes) refused `kubectl get -o yaml` of about 800
+/// pods; the readers scale the size-bound counts to the input and keep the alias limits, and a
+/// breach is a sentence, not a debug structure.
+#[test]
+fn the_yaml_budget_follows_the_input_and_stops_alias_bombs() {
+    let mut big = String::from("kind: ConfigMap\nmetadata: {name: big}\ndata:\n");
+    for i in 0..130_000 {
+        big.push_str(&format!("  k{i}: v\n"));
+    }
+    assert_eq!(
+        names(&read_str("big.yaml", &big).unwrap()),
+        ["ConfigMap big"]
+    );
+
+    let mut bomb = String::from(
+        "kind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n",
+    );
+    for i in 1..9 {
+        let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+        bomb.push_str(&format!("  a{i}: &a{i} [{refs}]\n"));
+    }
+    let e = read_str("bomb.yaml", &bomb).unwrap_err();
+    assert_eq!(e.kind(), LoadErrorKind::TooLarge, "{e}");
+    assert!(
+        e.message()
+            .starts_with("the YAML is over the reader's budget ("),
+        "{e}"
+    );
+    assert!(!e.message().contains('{'), "{e}");
+}
