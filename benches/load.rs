@@ -1,13 +1,14 @@
 //! Loading kubectl JSON: our readers (only the modelled fields, borrowed strings, the rest
 //! skipped) against a plain `serde_json::Value` load and k8s-openapi's typed `Pod`s, on the
-//! same `kubectl get pods -A -o json` text.
+//! same `kubectl get pods -A -o json` text; and the same pods as kubectl's `-o yaml`, read by
+//! our reader against serde-saphyr's own untyped value.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use label_selector::Cluster;
 use label_selector::generate::{GenerateOptions, generate};
-use label_selector::load::read_str;
+use label_selector::load::{DuplicateKeys, ReadLimits, read_str};
 use serde::Deserialize;
 
 /// `kubectl get pods -A -o json`: a `List` of full Pod objects, indented by 4 as kubectl does.
@@ -66,6 +67,48 @@ fn load(c: &mut Criterion) {
     });
     g.bench_function("k8s-openapi Pod", |b| {
         b.iter(|| black_box(serde_json::from_str::<OpenApiList>(black_box(&text)).unwrap()))
+    });
+    g.finish();
+
+    // The same list as YAML (serde-saphyr writes block style, as kubectl -o yaml does).
+    let yaml = serde_saphyr::to_string(&v).unwrap();
+    assert_eq!(
+        read_str("bench.yaml", &yaml).unwrap(),
+        read_str("bench", &text).unwrap()
+    );
+    let mut g = c.benchmark_group(format!("load/kubectl-yaml-{}MB", yaml.len() >> 20));
+    g.throughput(Throughput::Bytes(yaml.len() as u64));
+    g.sample_size(10);
+    g.bench_function("read_str (models)", |b| {
+        b.iter(|| black_box(read_str("bench.yaml", black_box(&yaml)).unwrap()))
+    });
+    let strict = ReadLimits {
+        duplicate_keys: DuplicateKeys::Error,
+        ..ReadLimits::default()
+    };
+    g.bench_function("read_str, strict (repeated keys refused)", |b| {
+        b.iter(|| black_box(strict.read_str("bench.yaml", black_box(&yaml)).unwrap()))
+    });
+    // serde-saphyr's default budget refuses a list this size: the reader's scaled one.
+    let options = || {
+        let mut budget = serde_saphyr::budget::Budget::default();
+        budget.max_nodes = yaml.len();
+        budget.max_events = yaml.len();
+        budget.max_total_scalar_bytes = yaml.len();
+        let mut o = serde_saphyr::Options::default();
+        o.budget = Some(budget);
+        o
+    };
+    g.bench_function("serde-saphyr to serde_json::Value", |b| {
+        b.iter(|| {
+            black_box(
+                serde_saphyr::from_str_with_options::<serde_json::Value>(
+                    black_box(&yaml),
+                    options(),
+                )
+                .unwrap(),
+            )
+        })
     });
     g.finish();
 }
