@@ -614,10 +614,12 @@ fn object_or_list<R: Read>(
                 count += 1;
                 if needs_list_kind(&item) {
                     // The kind and apiVersion it takes are final once both were seen.
+                    // A kind it cannot adopt waits too: a later `kind` may still come and be
+                    // refused below, as the whole-text reader would take it.
                     match &kind {
-                        Some(k) if seen.contains("apiVersion") => {
-                            adopt(s, &api_version, k, i, &mut item, document)?
-                        }
+                        Some(k)
+                            if seen.contains("apiVersion")
+                                && adopt(s, &api_version, k, i, &mut item, document).is_ok() => {}
                         _ => {
                             waiting.push((i, item));
                             i += 1;
