@@ -498,6 +498,14 @@ fn the_namespace_flag_places_objects_that_have_none() {
     );
     assert!(r.stdout.starts_with("NAME "), "{}", r.stderr);
     assert_eq!(first_column(&r.stdout), ["solo"]);
+    // Without -n they belong to `default`, as `kubectl apply -f` treats them: listed there,
+    // and under NAMESPACE `default` with -A.
+    let solo = "kind: Pod\nmetadata: {name: solo}\n";
+    let r = run_with_stdin(&["get", "pods", "-f", "-"], Some(solo));
+    assert_eq!(first_column(&r.stdout), ["solo"], "{}", r.stderr);
+    let r = run_with_stdin(&["get", "pods", "-A", "-f", "-"], Some(solo));
+    assert!(r.stdout.starts_with("NAMESPACE "), "{}", r.stdout);
+    assert_eq!(first_column(&r.stdout), ["default"]);
     let r = run(&[
         "explain", "-n", "data", "-l", "app=db", "db-0", "-f", &watch,
     ]);
@@ -990,4 +998,118 @@ fn schedule_plugins_config_pod_files_and_replicas() {
         )
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+// ---- kubectl's pod and node columns ----
+
+/// RFC 3339 (UTC) of seconds since the epoch (days to civil date, the proleptic Gregorian
+/// calendar).
+fn rfc3339(secs: i64) -> String {
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (h, mi, s) = (rem / 3600, rem / 60 % 60, rem % 60);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
+#[test]
+fn pod_columns_are_kubectls() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    // Ten days ago prints "10d" for a whole day, whatever the test's own duration.
+    let ten_days = rfc3339(now - 10 * 86_400);
+    let yaml = format!(
+        "
+kind: Pod
+metadata: {{name: a-init, namespace: shop}}
+spec: {{initContainers: [{{name: migrate}}, {{name: seed}}], containers: [{{name: app}}]}}
+status: {{phase: Pending, podIP: 10.0.0.1, initContainerStatuses: [{{name: migrate, state: {{terminated: {{exitCode: 0, reason: Completed}}}}}}, {{name: seed, state: {{running: {{}}}}}}], containerStatuses: [{{name: app, state: {{waiting: {{reason: PodInitializing}}}}}}]}}
+---
+kind: Pod
+metadata: {{name: b-crash, namespace: shop}}
+spec: {{containers: [{{name: app}}]}}
+status: {{phase: Running, podIPs: [{{ip: 10.0.0.2}}, {{ip: 'fd00::2'}}], containerStatuses: [{{name: app, restartCount: 5, state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, finishedAt: '{ten_days}'}}}}}}]}}
+---
+kind: Pod
+metadata: {{name: c-sidecar, namespace: shop}}
+spec: {{initContainers: [{{name: proxy, restartPolicy: Always}}], containers: [{{name: app}}]}}
+status: {{phase: Running, conditions: [{{type: Initialized, status: 'True'}}, {{type: Ready, status: 'True'}}], initContainerStatuses: [{{name: proxy, started: true, ready: true, state: {{running: {{}}}}}}], containerStatuses: [{{name: app, ready: true, state: {{running: {{}}}}}}]}}
+---
+kind: Pod
+metadata: {{name: d-gated, namespace: shop}}
+spec: {{containers: [{{name: app}}]}}
+status: {{phase: Pending, conditions: [{{type: PodScheduled, status: 'False', reason: SchedulingGated}}]}}
+---
+kind: Pod
+metadata: {{name: e-done, namespace: shop, deletionTimestamp: '{ten_days}'}}
+spec: {{containers: [{{name: app}}]}}
+status: {{phase: Succeeded, containerStatuses: [{{name: app, state: {{terminated: {{exitCode: 0, reason: Completed}}}}}}]}}
+---
+kind: Pod
+metadata: {{name: f-leaving, namespace: shop, deletionTimestamp: '{ten_days}'}}
+spec: {{containers: [{{name: app}}]}}
+status: {{phase: Running, containerStatuses: [{{name: app, ready: true, state: {{running: {{}}}}}}]}}
+---
+kind: Pod
+metadata: {{name: g-nophase, namespace: shop}}
+spec: {{containers: [{{name: app}}]}}
+"
+    );
+    let r = run_with_stdin(
+        &["get", "pods", "-n", "shop", "-o", "wide", "-f", "-"],
+        Some(&yaml),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        without_age(&r.stdout),
+        [
+            "NAME        READY     STATUS             RESTARTS      IP         NODE      NOMINATED NODE   READINESS GATES",
+            "a-init      0/1       Init:1/2           0             10.0.0.1   <none>    <none>           <none>",
+            "b-crash     0/1       CrashLoopBackOff   5 (10d ago)   10.0.0.2   <none>    <none>           <none>",
+            "c-sidecar   2/2       Running            0             <none>     <none>    <none>           <none>",
+            "d-gated     0/1       SchedulingGated    0             <none>     <none>    <none>           <none>",
+            "e-done      0/1       Completed          0             <none>     <none>    <none>           <none>",
+            "f-leaving   1/1       Terminating        0             <none>     <none>    <none>           <none>",
+            "g-nophase   0/1                          0             <none>     <none>    <none>           <none>",
+        ],
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn node_wide_columns_are_kubectls() {
+    let yaml = "
+kind: Node
+metadata: {name: n1, labels: {node-role.kubernetes.io/worker: ''}}
+status:
+  conditions: [{type: Ready, status: 'False'}, {type: Ready, status: 'True'}]
+  addresses: [{type: InternalIP, address: 10.1.0.1}]
+  nodeInfo: {kubeletVersion: v1.35.0, osImage: Ubuntu 24.04.1 LTS, kernelVersion: 6.8.0-1015-aws, containerRuntimeVersion: 'containerd://2.0.2'}
+---
+kind: Node
+metadata: {name: n2}
+";
+    let r = run_with_stdin(&["get", "nodes", "-o", "wide", "-f", "-"], Some(yaml));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The last Ready condition counts, as kubectl keys conditions by type.
+    assert_eq!(
+        without_age(&r.stdout),
+        [
+            "NAME      STATUS    ROLES     VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE             KERNEL-VERSION   CONTAINER-RUNTIME",
+            "n1        Ready     worker    v1.35.0   10.1.0.1      <none>        Ubuntu 24.04.1 LTS   6.8.0-1015-aws   containerd://2.0.2",
+            "n2        Unknown   <none>              <none>        <none>        <unknown>            <unknown>        <unknown>",
+        ],
+        "{}",
+        r.stdout
+    );
 }

@@ -819,6 +819,47 @@ fn pods_of_one_controller_share_their_spec_and_status() {
         let again = c.pod_named(p.namespace(), p.name()).unwrap().to_object();
         assert_eq!(again.spec.node_name.as_deref(), p.node_name());
         assert_eq!(again.status.pod_ip.as_deref(), p.pod_ip());
+        assert!(again.status.ips().eq(p.ips()));
+    }
+}
+
+#[test]
+fn pod_addresses_read_back_as_written() {
+    // podIPs is kept beside the shared status, as podIP is: absent, equal to [podIP] (stored
+    // without a copy), dual-stack, or alone.
+    let mut c = Cluster::new();
+    let statuses = [
+        ("v4", r#"{"podIP": "10.0.0.1"}"#, vec!["10.0.0.1"]),
+        (
+            "same",
+            r#"{"podIP": "10.0.0.2", "podIPs": [{"ip": "10.0.0.2"}]}"#,
+            vec!["10.0.0.2"],
+        ),
+        (
+            "dual",
+            r#"{"podIP": "10.0.0.3", "podIPs": [{"ip": "10.0.0.3"}, {"ip": "fd00::3"}]}"#,
+            vec!["10.0.0.3", "fd00::3"],
+        ),
+        (
+            "listed",
+            r#"{"podIPs": [{"ip": "fd00::4"}]}"#,
+            vec!["fd00::4"],
+        ),
+        ("none", "{}", vec![]),
+    ];
+    for (name, status, _) in &statuses {
+        let json = format!(
+            r#"{{"kind": "Pod", "metadata": {{"name": "{name}", "namespace": "a"}}, "status": {status}}}"#
+        );
+        c.load_str(name, &json).unwrap();
+    }
+    c.internal_validate().unwrap();
+    for (name, status, ips) in &statuses {
+        let p = c.pod_named("a", name).unwrap();
+        assert_eq!(p.ips().collect::<Vec<_>>(), *ips, "{name}");
+        let written: label_selector::k8s::PodStatus = serde_json::from_str(status).unwrap();
+        assert_eq!(p.to_object().status, written, "{name}");
+        assert!(p.status().pod_ips.is_empty());
     }
 }
 

@@ -535,3 +535,70 @@ fn scheduling_enums_keep_unknown_values_readable() {
         "Sometimes"
     );
 }
+
+#[test]
+fn status_details_and_sidecars_are_read_from_manifests() {
+    // `restartPolicy` of an init container is read (a sidecar's requests add to the
+    // containers'), and the status fields kubectl's columns need: podIPs, init container
+    // statuses, started, lastState.terminated.finishedAt; the node's system info.
+    let yaml = "
+kind: Pod
+metadata: {name: p, namespace: a}
+spec:
+  initContainers:
+  - {name: proxy, restartPolicy: Always, resources: {requests: {cpu: 100m}}}
+  containers:
+  - {name: app, resources: {requests: {cpu: 200m}}}
+status:
+  podIPs: [{ip: 10.0.0.9}, {ip: 'fd00::9'}]
+  initContainerStatuses:
+  - {name: proxy, started: true, ready: true, state: {running: {startedAt: '2026-12-02T10:00:00Z'}}}
+  containerStatuses:
+  - name: app
+    restartCount: 2
+    state: {waiting: {reason: CrashLoopBackOff}}
+    lastState: {terminated: {exitCode: 1, reason: Error, finishedAt: '2026-12-02T11:59:00Z'}}
+---
+kind: Node
+metadata: {name: n}
+status:
+  nodeInfo: {kubeletVersion: v1.35.0, osImage: Ubuntu 24.04.1 LTS, kernelVersion: 6.8.0-1015-aws, containerRuntimeVersion: 'containerd://2.0.2'}
+";
+    let objects = read_str("m.yaml", yaml).unwrap();
+    let Object::Pod(pod) = &objects[0].object else {
+        panic!("{objects:?}")
+    };
+    assert_eq!(
+        pod.spec.init_containers[0].restart_policy.as_deref(),
+        Some("Always")
+    );
+    assert_eq!(pod.spec.requests().milli_cpu, 300);
+    assert_eq!(
+        pod.status.ips().collect::<Vec<_>>(),
+        ["10.0.0.9", "fd00::9"]
+    );
+    let sidecar = &pod.status.init_container_statuses[0];
+    assert_eq!((sidecar.started, sidecar.ready), (Some(true), true));
+    let last = pod.status.container_statuses[0]
+        .last_state
+        .as_ref()
+        .unwrap();
+    let terminated = last.terminated.as_ref().unwrap();
+    assert_eq!(
+        terminated.finished_at.as_deref(),
+        Some("2026-12-02T11:59:00Z")
+    );
+    assert_eq!(terminated.exit_code, Some(1));
+    let Object::Node(node) = &objects[1].object else {
+        panic!("{objects:?}")
+    };
+    let info = node.status.node_info.as_ref().unwrap();
+    assert_eq!(
+        (
+            info.os_image.as_str(),
+            info.kernel_version.as_str(),
+            info.container_runtime_version.as_str()
+        ),
+        ("Ubuntu 24.04.1 LTS", "6.8.0-1015-aws", "containerd://2.0.2")
+    );
+}

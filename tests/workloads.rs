@@ -247,6 +247,16 @@ metadata: {{name: v4, namespace: shop, labels: {{app: web}}}}
 spec: {{nodeName: n1, hostname: v4, subdomain: other}}
 status: {{phase: Running, podIP: 10.0.0.1}}
 ---
+kind: Pod
+metadata: {{name: dual, namespace: shop, labels: {{app: web}}}}
+spec: {{nodeName: n1}}
+status: {{phase: Running, podIP: 10.0.0.2, podIPs: [{{ip: 10.0.0.2}}, {{ip: 'fd00::2'}}]}}
+---
+kind: Pod
+metadata: {{name: listed, namespace: shop, labels: {{app: web}}}}
+spec: {{nodeName: n1}}
+status: {{phase: Running, podIPs: [{{ip: 10.0.0.3}}]}}
+---
 kind: Service
 metadata: {{name: web, namespace: shop}}
 spec: {{selector: {{app: web}}, ipFamilies: [IPv6]}}
@@ -258,15 +268,21 @@ spec: {{selector: {{app: web}}, clusterIP: 10.96.0.10}}
     );
     let c = load(&y);
     let w = Workloads::new(&c, NOW);
+    // Endpoints are sorted by pod name: a dual-stack pod is reached by its IPv6 address.
     let v6 = w.endpoints(&svc("shop", "web")).unwrap();
-    assert_eq!(v6.len(), 1);
-    assert_eq!(v6[0].addresses.as_slice(), ["fd00::1"]);
+    let addresses = |eps: &[label_selector::workloads::Endpoint<'_>]| {
+        eps.iter()
+            .map(|e| e.addresses.join(","))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(addresses(&v6), ["fd00::2", "fd00::1"]);
     // The hostname is set only when the pod's subdomain names the Service.
-    assert_eq!(v6[0].hostname.as_deref(), Some("v6"));
+    assert_eq!(v6[1].hostname.as_deref(), Some("v6"));
+    // A pod with only `podIPs` is an endpoint too (the API server fills podIP from it).
     let legacy = w.endpoints(&svc("shop", "legacy")).unwrap();
-    assert_eq!(legacy.len(), 1);
-    assert_eq!(legacy[0].address_type, "IPv4");
-    assert_eq!(legacy[0].hostname, None);
+    assert_eq!(addresses(&legacy), ["10.0.0.2", "10.0.0.3", "10.0.0.1"]);
+    assert!(legacy.iter().all(|e| e.address_type == "IPv4"));
+    assert_eq!(legacy[2].hostname, None);
 }
 
 const OWNERS: &str = "

@@ -224,7 +224,7 @@ impl Listers {
                 && o.status.phase == n.status.phase
                 && o.metadata.deletion_timestamp == n.metadata.deletion_timestamp
                 && ready(o) == ready(n)
-                && o.status.pod_ip == n.status.pod_ip
+                && o.status.ips().eq(n.status.ips())
                 && o.spec.node_name == n.spec.node_name
                 && o.metadata.uid == n.metadata.uid
                 && o.spec.hostname == n.spec.hostname
@@ -307,12 +307,11 @@ impl Listers {
         if matches!(p.status.phase.as_str(), "Succeeded" | "Failed") {
             return None;
         }
-        let ip = p.status.pod_ip.clone().filter(|ip| !ip.is_empty())?;
+        p.status.ips().next()?;
         let n = p.spec.node_name.as_deref().and_then(|n| self.nodes.get(n));
         if n.is_none() && !svc.spec.publish_not_ready_addresses {
             return None;
         }
-        let fam = if ip.contains(':') { "IPv6" } else { "IPv4" };
         let mut families: Vec<&str> = svc
             .spec
             .ip_families
@@ -328,9 +327,13 @@ impl Listers {
                 .is_some_and(|c| c != "None" && c.contains(':'));
             families.push(if v6 { "IPv6" } else { "IPv4" });
         }
-        if !families.contains(&fam) {
-            return None;
-        }
+        let fam = |ip: &str| if ip.contains(':') { "IPv6" } else { "IPv4" };
+        let ip = p
+            .status
+            .ips()
+            .find(|ip| families.contains(&fam(ip)))?
+            .to_string();
+        let fam = fam(&ip);
         let mut ports = Vec::new();
         for sp in &svc.spec.ports {
             let proto = sp.protocol.clone().unwrap_or_else(|| "TCP".into());

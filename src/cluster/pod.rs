@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use super::ids::PodId;
 use crate::index::ObjectRef;
-use crate::k8s::{ObjectKey, OwnerReference, Pod, PodSpec, PodStatus};
+use crate::k8s::{ObjectKey, OwnerReference, Pod, PodIp, PodSpec, PodStatus};
 
 /// A stored pod, without the labels (in the inventory), the name and the namespace (the
 /// inventory's key).
@@ -24,9 +24,13 @@ pub(super) struct PodRecord {
     pub(super) owner_references: Arc<[OwnerReference]>,
     pub(super) node_name: Option<Arc<str>>,
     pub(super) pod_ip: Option<Box<str>>,
+    /// `status.podIPs`, kept apart from the shared status as `podIP` is: `None` when absent,
+    /// an empty list when it is exactly `[podIP]` (the usual case, stored without a copy).
+    pub(super) pod_ips: Option<Box<[Box<str>]>>,
     /// `spec` with `nodeName` moved to [`node_name`](PodRecord::node_name).
     pub(super) spec: Arc<PodSpec>,
-    /// `status` with `podIP` moved to [`pod_ip`](PodRecord::pod_ip).
+    /// `status` with `podIP` and `podIPs` moved to [`pod_ip`](PodRecord::pod_ip) and
+    /// [`pod_ips`](PodRecord::pod_ips).
     pub(super) status: Arc<PodStatus>,
 }
 
@@ -76,6 +80,12 @@ impl Sharing {
         } = pod;
         spec.node_name = None;
         let pod_ip = status.pod_ip.take().map(String::into_boxed_str);
+        let ips = std::mem::take(&mut status.pod_ips);
+        let pod_ips = match (&pod_ip, ips.as_slice()) {
+            (_, []) => None,
+            (Some(ip), [only]) if **ip == *only.ip => Some(Box::default()),
+            _ => Some(ips.into_iter().map(|p| p.ip.into_boxed_str()).collect()),
+        };
         let owner = meta
             .owner_references
             .iter()
@@ -119,6 +129,7 @@ impl Sharing {
             owner_references: owners,
             node_name: node,
             pod_ip,
+            pod_ips,
             spec,
             status,
         }
@@ -219,14 +230,27 @@ impl<'a> PodEntry<'a> {
         self.record.pod_ip.as_deref()
     }
 
+    /// The pod's addresses as the API server gives them: `status.podIPs`, or `[podIP]` when
+    /// only `podIP` is written ([`PodStatus::ips`]). What the EndpointSlice controller and
+    /// kubectl's IP column read.
+    pub fn ips(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        let r = self.record;
+        let listed: &'a [Box<str>] = r.pod_ips.as_deref().unwrap_or_default();
+        let single = r.pod_ip.as_deref().filter(|_| listed.is_empty());
+        single
+            .into_iter()
+            .chain(listed.iter().map(|ip| &**ip))
+            .filter(|ip| !ip.is_empty())
+    }
+
     /// `spec`, shared with the pod's siblings: its `node_name` is always `None` here (see
     /// [`node_name`](PodEntry::node_name)).
     pub fn spec(&self) -> &'a PodSpec {
         &self.record.spec
     }
 
-    /// `status`, shared with the pod's siblings: its `pod_ip` is always `None` here (see
-    /// [`pod_ip`](PodEntry::pod_ip)).
+    /// `status`, shared with the pod's siblings: its `pod_ip` is always `None` and its
+    /// `pod_ips` empty here (see [`pod_ip`](PodEntry::pod_ip) and [`ips`](PodEntry::ips)).
     pub fn status(&self) -> &'a PodStatus {
         &self.record.status
     }
@@ -250,6 +274,15 @@ impl<'a> PodEntry<'a> {
         };
         pod.spec.node_name = r.node_name.as_deref().map(str::to_string);
         pod.status.pod_ip = r.pod_ip.as_deref().map(str::to_string);
+        pod.status.pod_ips = match r.pod_ips.as_deref() {
+            None => Vec::new(),
+            Some([]) => r
+                .pod_ip
+                .iter()
+                .map(|ip| PodIp { ip: ip.to_string() })
+                .collect(),
+            Some(ips) => ips.iter().map(|ip| PodIp { ip: ip.to_string() }).collect(),
+        };
         let m = &mut pod.metadata;
         m.name = self.name().to_string();
         m.namespace = self.namespace().to_string();

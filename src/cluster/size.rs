@@ -10,8 +10,8 @@ use super::pod::PodRecord;
 use crate::index::CowVec;
 
 use crate::k8s::{
-    Condition, ContainerStatus, Node, ObjectMeta, OwnerReference, PodSpec, PodStatus, Taint,
-    TaintEffect, Toleration, TolerationOperator,
+    Condition, ContainerState, ContainerStatus, Node, ObjectMeta, OwnerReference, PodSpec,
+    PodStatus, StateDetail, Taint, TaintEffect, Toleration, TolerationOperator,
 };
 
 trait Heap {
@@ -89,9 +89,21 @@ heap_fields!(Toleration {
 });
 heap_fields!(Taint { key, value, effect });
 
+impl Heap for ContainerState {
+    fn heap(&self) -> usize {
+        [&self.waiting, &self.running, &self.terminated]
+            .into_iter()
+            .flatten()
+            .map(|d| size_of::<StateDetail>() + d.reason.heap() + d.finished_at.heap())
+            .sum()
+    }
+}
+
 impl Heap for ContainerStatus {
     fn heap(&self) -> usize {
-        self.name.heap() + self.state.as_ref().map_or(0, |_| 64)
+        self.name.heap()
+            + self.state.as_ref().map_or(0, Heap::heap)
+            + self.last_state.as_ref().map_or(0, Heap::heap)
     }
 }
 
@@ -118,6 +130,9 @@ pub(super) fn pod_records(records: &CowVec<Option<Arc<PodRecord>>>) -> usize {
         total += r.creation_timestamp.as_deref().map_or(0, boxed);
         total += r.deletion_timestamp.as_deref().map_or(0, boxed);
         total += r.pod_ip.as_deref().map_or(0, boxed);
+        if let Some(ips) = &r.pod_ips {
+            total += ips.len() * 16 + ips.iter().map(|ip| boxed(ip)).sum::<usize>();
+        }
         if once(Arc::as_ptr(&r.spec).cast()) {
             total += 16 + spec_heap(&r.spec);
         }
@@ -157,6 +172,7 @@ fn status_heap(st: &PodStatus) -> usize {
         + st.nominated_node_name.heap()
         + st.conditions.heap()
         + st.container_statuses.heap()
+        + st.init_container_statuses.heap()
 }
 
 pub(super) fn node_heap(n: &Node) -> usize {

@@ -1019,7 +1019,10 @@ impl Cluster<Inventory> {
         live(&self.namespaces, &self.t.namespace_records, "namespace")?;
         let mut by_node: BTreeMap<String, ObjectSet> = BTreeMap::new();
         for p in self.pod_entries() {
-            if p.spec().node_name.is_some() || p.status().pod_ip.is_some() {
+            if p.spec().node_name.is_some()
+                || p.status().pod_ip.is_some()
+                || !p.status().pod_ips.is_empty()
+            {
                 return Err(format!("pod {}: node or IP stored twice", p.key()));
             }
             if let Some(n) = p.node_name() {

@@ -45,10 +45,10 @@ pub use objects::{
     IntOrString, LoadBalancerIngress, LoadBalancerStatus, Namespace, Node, NodeAddress,
     NodeAffinity, NodeSpec, NodeStatus, NodeSystemInfo, ObjectMeta, OwnerReference, PdbCondition,
     PdbSpec, Pod, PodAffinity, PodAffinityTerm, PodDisruptionBudget, PodDisruptionBudgetStatus,
-    PodSpec, PodStatus, PodTemplate, PreferredSchedulingTerm, ReadinessGate, ResourceRequirements,
-    Resources, Service, ServicePort, ServiceSpec, ServiceStatus, StateDetail, Taint, Toleration,
-    TopologySpreadConstraint, WeightedPodAffinityTerm, Workload, WorkloadKind, WorkloadSpec,
-    WorkloadStatus,
+    PodIp, PodSpec, PodStatus, PodTemplate, PreferredSchedulingTerm, ReadinessGate,
+    ResourceRequirements, Resources, Service, ServicePort, ServiceSpec, ServiceStatus, StateDetail,
+    Taint, Toleration, TopologySpreadConstraint, WeightedPodAffinityTerm, Workload, WorkloadKind,
+    WorkloadSpec, WorkloadStatus,
 };
 pub use quantity::Quantity;
 pub use time::parse_timestamp;

@@ -272,7 +272,11 @@ pub struct Container {
     #[serde(default, skip_serializing_if = "ResourceRequirements::is_empty")]
     pub resources: ResourceRequirements,
     /// `restartPolicy` (init containers only: `Always` makes a sidecar).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "restartPolicy",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub restart_policy: Option<String>,
 }
 
@@ -492,9 +496,44 @@ pub struct PodStatus {
     /// `conditions`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
+    /// `podIPs`: the pod's addresses, one per family, the first equal to `podIP`.
+    #[serde(default, rename = "podIPs", skip_serializing_if = "Vec::is_empty")]
+    pub pod_ips: Vec<PodIp>,
+    /// `initContainerStatuses`, in the order of `spec.initContainers`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub init_container_statuses: Vec<ContainerStatus>,
     /// `containerStatuses`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub container_statuses: Vec<ContainerStatus>,
+}
+
+impl PodStatus {
+    /// The pod's addresses as the API server gives them: `podIPs`, or `[podIP]` when only
+    /// `podIP` is written (the v1 conversion fills one from the other). Empty addresses are
+    /// skipped.
+    ///
+    /// ```
+    /// use label_selector::k8s::{PodIp, PodStatus};
+    ///
+    /// let mut status = PodStatus { pod_ip: Some("10.0.0.7".into()), ..PodStatus::default() };
+    /// assert_eq!(status.ips().collect::<Vec<_>>(), ["10.0.0.7"]);
+    /// status.pod_ip = None;
+    /// status.pod_ips = vec![PodIp { ip: "10.0.0.7".into() }, PodIp { ip: "fd00::7".into() }];
+    /// assert_eq!(status.ips().collect::<Vec<_>>(), ["10.0.0.7", "fd00::7"]);
+    /// ```
+    pub fn ips(&self) -> impl Iterator<Item = &str> {
+        let listed = self.pod_ips.iter().map(|p| p.ip.as_str());
+        let single = self.pod_ip.as_deref().filter(|_| self.pod_ips.is_empty());
+        single.into_iter().chain(listed).filter(|ip| !ip.is_empty())
+    }
+}
+
+/// One `status.podIPs` entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PodIp {
+    /// `ip`.
+    #[serde(default)]
+    pub ip: String,
 }
 
 /// A status condition (`type`, `status`), of a pod or a node.
@@ -524,24 +563,32 @@ pub struct ContainerStatus {
     /// `restartCount`.
     #[serde(default)]
     pub restart_count: i32,
+    /// `started`: whether the container passed its startup probe (what counts a native
+    /// sidecar as running).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started: Option<bool>,
     /// `state`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ContainerState>,
+    /// `lastState`: the previous state, `terminated` after a restart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_state: Option<ContainerState>,
 }
 
-/// `containerStatuses[].state`: at most one of its fields is set.
+/// `containerStatuses[].state`: at most one of its fields is set. Each is boxed, so that a
+/// state costs a pointer per field and only the one set is allocated.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerState {
     /// `waiting`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waiting: Option<StateDetail>,
+    pub waiting: Option<Box<StateDetail>>,
     /// `running`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub running: Option<StateDetail>,
+    pub running: Option<Box<StateDetail>>,
     /// `terminated`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminated: Option<StateDetail>,
+    pub terminated: Option<Box<StateDetail>>,
 }
 
 /// The reason, exit code and signal of a container state.
@@ -557,6 +604,9 @@ pub struct StateDetail {
     /// `signal` (terminated only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal: Option<i32>,
+    /// `finishedAt` (terminated only), RFC 3339 as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<String>,
 }
 
 impl Pod {
@@ -682,6 +732,15 @@ pub struct NodeSystemInfo {
     /// `kubeletVersion`.
     #[serde(default)]
     pub kubelet_version: String,
+    /// `osImage` (`Ubuntu 24.04.1 LTS`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub os_image: String,
+    /// `kernelVersion`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub kernel_version: String,
+    /// `containerRuntimeVersion` (`containerd://2.0.2`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub container_runtime_version: String,
 }
 
 impl Node {

@@ -249,7 +249,7 @@ impl Unchanged {
             phase: old.status().phase == new.status.phase,
             deletion: old.deletion_timestamp() == new.metadata.deletion_timestamp.as_deref(),
             ready: old.is_ready() == new.is_ready(),
-            endpoint: old.pod_ip() == new.status.pod_ip.as_deref()
+            endpoint: old.ips().eq(new.status.ips())
                 && old.node_name() == ns.node_name.as_deref()
                 && old.uid() == new.metadata.uid
                 && os.hostname == ns.hostname

@@ -196,10 +196,10 @@ fn generate_prefix(service: &str) -> &str {
 
 /// Whether the pod may be an endpoint at all (`ShouldPodBeInEndpoints` with
 /// `includeTerminating`, as the EndpointSlice controller calls it): not Succeeded or Failed,
-/// and with an IP.
+/// and with an IP (`podIP` or `podIPs`).
 pub(super) fn should_be_in_endpoints(pod: &PodEntry<'_>) -> bool {
     let phase = pod.status().phase.as_str();
-    phase != "Succeeded" && phase != "Failed" && pod.pod_ip().is_some_and(|ip| !ip.is_empty())
+    phase != "Succeeded" && phase != "Failed" && pod.ips().next().is_some()
 }
 
 /// The address types of the Service's slices: `spec.ipFamilies`, else the family of
@@ -285,11 +285,12 @@ impl<'c, I: Deref<Target = View>> Workloads<'c, I> {
             // The controller skips (and retries) a pod whose node it does not know.
             return None;
         }
-        let ip = pod.pod_ip()?;
-        let address_type = family(ip);
-        if !types.contains(&address_type) {
-            return None;
-        }
+        // The first of the pod's addresses in one of the Service's families (a dual-stack
+        // pod of a single-stack IPv6 Service is reached by its second address).
+        let (ip, address_type) = pod
+            .ips()
+            .map(|ip| (ip, family(ip)))
+            .find(|(_, t)| types.contains(t))?;
         let serving = pod.is_ready();
         let terminating = pod.is_terminating();
         let spec = pod.spec();

@@ -109,32 +109,17 @@ fn pod_row(pod: &Pod, opts: &Options<'_>) -> Vec<String> {
     if opts.all_namespaces {
         row.push(m.namespace.clone());
     }
-    let (ready, total) = columns::ready_containers(pod);
+    let cells = columns::pod_cells(pod, opts.now);
     row.push(m.name.clone());
-    row.push(format!("{ready}/{total}"));
-    row.push(columns::pod_status(pod));
-    row.push(columns::restarts(pod).to_string());
+    row.extend([cells.ready, cells.status, cells.restarts]);
     row.push(age(m.creation_timestamp.as_deref(), opts.now));
     if opts.wide {
         let none = || "<none>".to_string();
-        row.push(pod.status.pod_ip.clone().unwrap_or_else(none));
-        row.push(pod.spec.node_name.clone().unwrap_or_else(none));
-        row.push(pod.status.nominated_node_name.clone().unwrap_or_else(none));
-        let gates = &pod.spec.readiness_gates;
-        row.push(if gates.is_empty() {
-            none()
-        } else {
-            let ok = gates
-                .iter()
-                .filter(|g| {
-                    pod.status
-                        .conditions
-                        .iter()
-                        .any(|c| c.type_ == g.condition_type && c.status == "True")
-                })
-                .count();
-            format!("{ok}/{}", gates.len())
-        });
+        row.push(pod.status.ips().next().map_or_else(none, str::to_string));
+        let named = |n: &Option<String>| n.clone().filter(|n| !n.is_empty()).unwrap_or_else(none);
+        row.push(named(&pod.spec.node_name));
+        row.push(named(&pod.status.nominated_node_name));
+        row.push(columns::readiness_gates(pod));
     }
     extra_cells(&mut row, &m.labels, opts);
     row
@@ -145,7 +130,16 @@ pub(crate) fn nodes(cluster: &Cluster, ids: &[ObjectId], opts: &Options<'_>) -> 
         .map(String::from)
         .to_vec();
     if opts.wide {
-        header.extend(["INTERNAL-IP", "EXTERNAL-IP"].map(String::from));
+        header.extend(
+            [
+                "INTERNAL-IP",
+                "EXTERNAL-IP",
+                "OS-IMAGE",
+                "KERNEL-VERSION",
+                "CONTAINER-RUNTIME",
+            ]
+            .map(String::from),
+        );
     }
     extra_headers(&mut header, opts);
     let mut rows = vec![header];
@@ -171,16 +165,21 @@ fn node_row(node: &Node, opts: &Options<'_>) -> Vec<String> {
             .map_or(String::new(), |i| i.kubelet_version.clone()),
     ];
     if opts.wide {
-        row.push(
-            columns::address(node, "InternalIP")
-                .unwrap_or("<none>")
-                .to_string(),
-        );
-        row.push(
-            columns::address(node, "ExternalIP")
-                .unwrap_or("<none>")
-                .to_string(),
-        );
+        for type_ in ["InternalIP", "ExternalIP"] {
+            row.push(
+                columns::address(node, type_)
+                    .unwrap_or("<none>")
+                    .to_string(),
+            );
+        }
+        let info = node.status.node_info.clone().unwrap_or_default();
+        for v in [
+            info.os_image,
+            info.kernel_version,
+            info.container_runtime_version,
+        ] {
+            row.push(if v.is_empty() { "<unknown>".into() } else { v });
+        }
     }
     extra_cells(&mut row, &m.labels, opts);
     row
@@ -260,7 +259,7 @@ pub(crate) fn age(timestamp: Option<&str>, now: i64) -> String {
 }
 
 /// kubectl's `duration.HumanDuration`.
-fn human_duration(seconds: i64) -> String {
+pub(crate) fn human_duration(seconds: i64) -> String {
     if seconds < -1 {
         return "<invalid>".into();
     }
