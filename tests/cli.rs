@@ -1113,3 +1113,58 @@ metadata: {name: n2}
         r.stdout
     );
 }
+
+#[test]
+fn directories_are_read_as_kubectl_reads_them() {
+    // -f DIR reads its .json, .yaml and .yml files in name order; -R goes into
+    // subdirectories; other files are left alone.
+    let dir = std::env::temp_dir().join(format!("labelsel-dir-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub/deeper")).unwrap();
+    let pod = |name: &str| format!("kind: Pod\nmetadata: {{name: {name}, namespace: x}}\n");
+    std::fs::write(dir.join("a.yaml"), pod("a")).unwrap();
+    std::fs::write(
+        dir.join("b.json"),
+        r#"{"kind": "Pod", "metadata": {"name": "b", "namespace": "x"}}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("c.yml"), pod("c")).unwrap();
+    std::fs::write(dir.join("notes.txt"), "not a manifest: {").unwrap();
+    std::fs::write(dir.join("sub/d.yaml"), pod("d")).unwrap();
+    std::fs::write(dir.join("sub/deeper/e.yaml"), pod("e")).unwrap();
+    let d = dir.display().to_string();
+    let r = run(&["get", "pods", "-n", "x", "-o", "name", "-f", &d]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "pod/a\npod/b\npod/c\n", "")
+    );
+    let r = run(&["get", "pods", "-n", "x", "-o", "name", "-R", "-f", &d]);
+    assert_eq!(
+        r.stdout, "pod/a\npod/b\npod/c\npod/d\npod/e\n",
+        "{}",
+        r.stderr
+    );
+    // The same object in two inputs is not merged silently: the copy read last replaces the
+    // other, with a warning naming the input and document.
+    std::fs::write(
+        dir.join("sub/again.yaml"),
+        format!("{}---\n{}", pod("x1"), pod("a")),
+    )
+    .unwrap();
+    let r = run(&["get", "pods", "-n", "x", "-o", "name", "-R", "-f", &d]);
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        r.stderr.trim_end(),
+        format!(
+            "warning: {}: document 2: Pod x/a was already read (from this or an earlier input); this copy replaces it",
+            dir.join("sub/again.yaml").display()
+        )
+    );
+    // An empty directory is no input at all (not the bundled sample).
+    std::fs::create_dir_all(dir.join("empty")).unwrap();
+    let empty = dir.join("empty").display().to_string();
+    let r = run(&["get", "pods", "-A", "-f", &empty]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
+    assert!(r.stderr.contains("No resources found"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}

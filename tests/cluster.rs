@@ -1063,3 +1063,33 @@ fn the_streaming_loader_refuses_what_the_whole_text_reader_refuses() {
         "the object has items but is not a List (no kind)"
     );
 }
+
+#[test]
+fn a_load_reports_the_objects_it_read_again() {
+    let mut c = Cluster::new();
+    let a = "kind: Pod\nmetadata: {name: a, namespace: x, resourceVersion: '1'}\n";
+    let first = c
+        .load_str(
+            "one.yaml",
+            &format!("{a}---\n{a}---\nkind: Node\nmetadata: {{name: n}}\n"),
+        )
+        .unwrap();
+    let pod = ObjectKey::pod("x", "a");
+    assert_eq!(first.repeated, [(2, pod.clone())]);
+    let second = c
+        .load_str(
+            "two.json",
+            r#"{"kind": "List", "items": [{"kind": "Node", "metadata": {"name": "n"}}, {"kind": "Pod", "metadata": {"name": "b", "namespace": "x"}}]}"#,
+        )
+        .unwrap();
+    assert_eq!(second.repeated, [(1, ObjectKey::node("n"))]);
+    // Watch events replace objects by design: not reported.
+    let watch = c
+        .load_str(
+            "w.json",
+            r#"{"type": "MODIFIED", "object": {"kind": "Pod", "metadata": {"name": "a", "namespace": "x", "resourceVersion": "2"}}}"#,
+        )
+        .unwrap();
+    assert!(watch.repeated.is_empty());
+    assert_eq!(watch.updated, 1);
+}

@@ -38,6 +38,11 @@ pub struct LoadSummary {
     pub watch_errors: Vec<(usize, Status)>,
     /// The last `BOOKMARK`'s resource version.
     pub bookmark: Option<String>,
+    /// Objects (not watch events) that were already stored when this load applied them, with
+    /// their document: written twice in this input, or also in an input loaded before. The
+    /// copy applied last is kept; a caller merging several files can warn about these (the
+    /// CLI does).
+    pub repeated: Vec<(usize, ObjectKey)>,
 }
 
 impl LoadSummary {
@@ -205,6 +210,9 @@ impl Cluster {
             let applied = self
                 .upsert(object)
                 .map_err(|e| load_error(source, document, e))?;
+            if let Applied::Updated(k) | Applied::Unchanged(k) = &applied {
+                summary.repeated.push((document, k.clone()));
+            }
             summary.count(document, applied);
         }
         Ok(())

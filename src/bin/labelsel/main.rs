@@ -18,10 +18,12 @@ mod table;
 mod workloads;
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use label_selector::generate::{GenerateOptions, generate};
+use label_selector::k8s::ObjectKey;
 use label_selector::load::LoadError;
 use label_selector::{Cluster, ObjectId, Selector, View, validate_namespace};
 
@@ -157,10 +159,13 @@ enum Output {
 
 #[derive(clap::Args, Debug)]
 struct Source {
-    /// Files to read (kubectl JSON or YAML, `-` for standard input); the bundled sample
-    /// cluster when none is given.
+    /// Files to read (kubectl JSON or YAML, `-` for standard input); a directory is read as
+    /// its `.json`, `.yaml` and `.yml` files. The bundled sample cluster when none is given.
     #[arg(short = 'f', long = "filename", value_name = "FILE")]
     files: Vec<String>,
+    /// Read the directories given with -f recursively.
+    #[arg(short = 'R', long = "recursive")]
+    recursive: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -241,9 +246,13 @@ struct PodArgs {
 struct WatchArgs {
     /// Files: manifests and kubectl output are loaded as the starting state, watch streams
     /// (`kubectl get -w -o json --output-watch-events`) are replayed event by event. The
-    /// bundled sample and its watch stream when none is given.
+    /// bundled sample and its watch stream when none is given. A directory is read as its
+    /// `.json`, `.yaml` and `.yml` files.
     #[arg(short = 'f', long = "filename", value_name = "FILE")]
     files: Vec<String>,
+    /// Read the directories given with -f recursively.
+    #[arg(short = 'R', long = "recursive")]
+    recursive: bool,
     /// The namespace of objects that have none ("default" when not given).
     #[arg(short = 'n', long = "namespace")]
     namespace: Option<String>,
@@ -352,7 +361,7 @@ fn load(source: &Source, namespace: Option<&str>) -> Result<(Cluster, Vec<String
         cluster.load_str(PENDING_NAME, PENDING)?;
         return Ok((cluster, warnings));
     }
-    for file in &source.files {
+    for file in &input_files(&source.files, source.recursive)? {
         // JSON is applied as it is read (the text is never held whole); YAML is read first.
         let (name, result) = if file == "-" {
             (
@@ -389,8 +398,71 @@ fn load(source: &Source, namespace: Option<&str>) -> Result<(Cluster, Vec<String
                 "warning: {name}: delete of {key}, which was not there"
             ));
         }
+        repeated_warnings(&name, &summary.repeated, &mut warnings);
     }
     Ok((cluster, warnings))
+}
+
+/// At most this many "read twice" warnings per input, then a count of the rest.
+const REPEATED_SHOWN: usize = 10;
+
+/// Warns about objects an input holds that were already read (from it or an earlier input):
+/// they are not merged, the copy read last replaces the other.
+fn repeated_warnings(name: &str, repeated: &[(usize, ObjectKey)], warnings: &mut Vec<String>) {
+    for (document, key) in repeated.iter().take(REPEATED_SHOWN) {
+        warnings.push(format!(
+            "warning: {name}: document {document}: {key} was already read (from this or an earlier input); this copy replaces it"
+        ));
+    }
+    if repeated.len() > REPEATED_SHOWN {
+        warnings.push(format!(
+            "warning: {name}: {} more objects were already read",
+            repeated.len() - REPEATED_SHOWN
+        ));
+    }
+}
+
+/// The manifest extensions kubectl reads from a directory.
+const EXTENSIONS: [&str; 3] = ["json", "yaml", "yml"];
+
+/// The inputs `-f` names, as kubectl reads them: a file (or `-`) as given; a directory as its
+/// `.json`, `.yaml` and `.yml` files in name order, and with `recursive` its subdirectories'
+/// too (depth first, as Go's `filepath.Walk` goes).
+fn input_files(files: &[String], recursive: bool) -> Result<Vec<String>, Failure> {
+    fn walk(dir: &Path, recursive: bool, out: &mut Vec<String>) -> Result<(), Failure> {
+        let shown = dir.display().to_string();
+        let io = |e: std::io::Error| Failure::from(LoadError::io(&shown, &e));
+        let mut entries = std::fs::read_dir(dir)
+            .map_err(io)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(io)?;
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                if recursive {
+                    walk(&path, recursive, out)?;
+                }
+            } else if path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| EXTENSIONS.contains(&e))
+            {
+                out.push(path.display().to_string());
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    for f in files {
+        let path = Path::new(f);
+        if f != "-" && path.is_dir() {
+            walk(path, recursive, &mut out)?;
+        } else {
+            out.push(f.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// Inputs from this size on get a progress bar (on a terminal only).
@@ -689,7 +761,7 @@ fn watch_cmd(args: &WatchArgs) -> Result<Out, Failure> {
         cluster.load_str(PENDING_NAME, PENDING)?;
         inputs.push((SAMPLE_WATCH_NAME.into(), SAMPLE_WATCH.into()));
     } else {
-        for f in &args.files {
+        for f in &input_files(&args.files, args.recursive)? {
             let text = if f == "-" {
                 label_selector::load::read_text("-", std::io::stdin().lock())?
             } else {
@@ -705,7 +777,8 @@ fn watch_cmd(args: &WatchArgs) -> Result<Out, Failure> {
     let mut stderr = Vec::new();
     for (name, text) in inputs {
         if !is_watch_stream(&text) {
-            cluster.load_str(&name, &text)?;
+            let summary = cluster.load_str(&name, &text)?;
+            repeated_warnings(&name, &summary.repeated, &mut stderr);
             continue;
         }
         for doc in read_watch_str(&name, &text)? {
