@@ -848,6 +848,15 @@ pub enum IntOrString {
     String(String),
 }
 
+/// `v` (an `i64` or `u64` a deserializer gave) as an int32 when it is in range.
+fn int32<E: de::Error, T>(v: T) -> Result<i32, E>
+where
+    T: Copy + fmt::Display,
+    i32: TryFrom<T>,
+{
+    i32::try_from(v).map_err(|_| E::custom(format_args!("{v} is out of range for an int32")))
+}
+
 /// `v` as an int32 when it is integral and in range.
 fn integral_i32<E: de::Error>(v: f64) -> Result<i32, E> {
     if v.fract() != 0.0 || !v.is_finite() {
@@ -870,14 +879,10 @@ impl<'de> Deserialize<'de> for IntOrString {
                 f.write_str("a number or a name")
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<IntOrString, E> {
-                i32::try_from(v)
-                    .map(IntOrString::Int)
-                    .map_err(|_| E::custom(format_args!("{v} is out of range for an int32")))
+                int32(v).map(IntOrString::Int)
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<IntOrString, E> {
-                i32::try_from(v)
-                    .map(IntOrString::Int)
-                    .map_err(|_| E::custom(format_args!("{v} is out of range for an int32")))
+                int32(v).map(IntOrString::Int)
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<IntOrString, E> {
                 integral_i32(v).map(IntOrString::Int)
@@ -1217,15 +1222,11 @@ impl Visitor<'_> for IntOrPercentVisitor {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<IntOrPercent, E> {
-        i32::try_from(v)
-            .map(IntOrPercent::Int)
-            .map_err(|_| E::custom(format_args!("{v} is out of range for an int32")))
+        int32(v).map(IntOrPercent::Int)
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<IntOrPercent, E> {
-        i32::try_from(v)
-            .map(IntOrPercent::Int)
-            .map_err(|_| E::custom(format_args!("{v} is out of range for an int32")))
+        int32(v).map(IntOrPercent::Int)
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<IntOrPercent, E> {

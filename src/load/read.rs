@@ -239,7 +239,8 @@ pub(crate) fn text_of_reader(source: &str, mut reader: impl Read) -> Result<Stri
 pub(crate) fn text_of_path(path: &Path) -> Result<(String, String), LoadError> {
     let source = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| LoadError::io(&source, &e))?;
-    Ok((source.clone(), utf8_text(&source, bytes)?))
+    let text = utf8_text(&source, bytes)?;
+    Ok((source, text))
 }
 
 /// `bytes` as text. Kubernetes manifests are UTF-8 (YAML 1.2 and JSON require it; kubectl's
@@ -457,11 +458,9 @@ impl ReadLimits {
             }
             Err(e) => {
                 let location = e.location();
-                let message = match e.without_snippet() {
-                    serde_saphyr::Error::Budget { breach, .. } => budget_message(breach),
-                    _ => yaml_message(&e),
-                };
-                // A breach met while replaying an alias comes wrapped, with its debug text.
+                let message = yaml_message(&e);
+                // A budget breach (direct, or met while replaying an alias and wrapped) carries
+                // its debug text: made a sentence.
                 let (message, breached) = match message.split_once("budget breached: ") {
                     Some((before, rest)) => {
                         let end = rest.find('}').map_or(rest.len(), |i| i + 1);
@@ -502,19 +501,35 @@ impl ReadLimits {
 
 /// The first repeated key of `text` (JSON), as an error at the repeated key.
 pub(crate) fn repeated_key(source: &str, text: &str) -> Result<(), LoadError> {
-    let found = dups::overridden_members(text.as_bytes());
+    first_repeat(source, text.as_bytes(), (1, 1), None)
+}
+
+/// The first repeated key of `value` (by the position of its later member) as an error at its
+/// line and column, `value` starting at `start` (line, column) of the input; `document` is the
+/// document to name, else the one the scan counted.
+pub(crate) fn first_repeat(
+    source: &str,
+    value: &[u8],
+    start: (usize, usize),
+    document: Option<usize>,
+) -> Result<(), LoadError> {
+    let found = dups::overridden_members(value);
     let Some(first) = found.iter().min_by_key(|o| o.later) else {
         return Ok(());
     };
-    let (line, column) = dups::line_column(text.as_bytes(), first.later);
+    let (line, column) = dups::line_column(value, first.later);
     let mut err = LoadError::new(
         LoadErrorKind::Invalid,
         source,
         format!("duplicate key {:?}", first.key),
     )
-    .with_document(first.document);
-    err.inner.line = Some(line);
-    err.inner.column = Some(column);
+    .with_document(document.unwrap_or(first.document));
+    err.inner.line = Some(start.0 + line - 1);
+    err.inner.column = Some(if line == 1 {
+        start.1 + column - 1
+    } else {
+        column
+    });
     Err(err)
 }
 
@@ -570,12 +585,7 @@ fn yaml_budget(len: usize, max_documents: usize) -> serde_saphyr::budget::Budget
     b
 }
 
-/// A budget breach as a sentence: `Nodes { nodes: 250001 }` is "250001 nodes".
-fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
-    budget_text(&format!("{breach:?}"))
-}
-
-/// [`budget_message`] from the breach's debug text.
+/// A budget breach's debug text as a sentence: `Nodes { nodes: 250001 }` is "250001 nodes".
 fn budget_text(debug: &str) -> String {
     let words = |name: &str| {
         let mut out = String::new();

@@ -392,24 +392,7 @@ impl<R: Read> Scanner<R> {
 
     /// In strict mode: the first repeated key of `value` (which starts at `at`), as an error.
     fn refuse_repeated(&self, value: &[u8], at: At, document: usize) -> Result<(), LoadError> {
-        let found = dups::overridden_members(value);
-        let Some(first) = found.iter().min_by_key(|o| o.later) else {
-            return Ok(());
-        };
-        let (line, column) = dups::line_column(value, first.later);
-        let mut err = LoadError::new(
-            LoadErrorKind::Invalid,
-            &self.source,
-            format!("duplicate key {:?}", first.key),
-        )
-        .with_document(document);
-        err.inner.line = Some(at.line + line - 1);
-        err.inner.column = Some(if line == 1 {
-            at.column + column - 1
-        } else {
-            column
-        });
-        Err(err)
+        super::read::first_repeat(&self.source, value, (at.line, at.column), Some(document))
     }
 
     /// Reads the value in `buf[at.offset..pos]` with serde_json.
