@@ -129,7 +129,8 @@ impl Error {
         }
         s.push_str(&self.message());
         if !self.input.is_empty() && !matches!(self.kind, ErrorKind::Expected { .. }) {
-            s.push_str(&format!(": '{}'", self.input.escape_debug()));
+            s.push_str(": ");
+            s.push_str(&quoted(&self.input));
         }
         s
     }
@@ -164,7 +165,7 @@ impl fmt::Display for Error {
             // Nothing to point into (a capacity error), or the input is a value rather than a
             // text with a fault inside it (an unknown id): name it, draw nothing.
             if !self.input.is_empty() {
-                write!(f, ": '{}'", self.input.escape_debug())?;
+                write!(f, ": {}", quoted(&self.input))?;
             }
             return Ok(());
         }
@@ -172,11 +173,24 @@ impl fmt::Display for Error {
             write!(f, " at byte {}", self.span.start)?;
         }
         // Draw the input with carets under the span. Control bytes are escaped so that the
-        // drawing stays on two lines; the caret column follows the escaped text.
-        let mut line = String::with_capacity(self.input.len() + 2);
+        // drawing stays on two lines; the caret column follows the escaped text. A long input
+        // is drawn around the span only, its cut ends marked with `…`.
+        let (lo, hi) = if self.input.len() <= DRAWN {
+            (0, self.input.len())
+        } else {
+            let start = self.span.start.min(self.input.len());
+            let lo = floor_boundary(&self.input, start.saturating_sub(DRAWN / 4));
+            let hi = ceil_boundary(&self.input, (lo + DRAWN).min(self.input.len()));
+            (lo, hi)
+        };
+        let shown = &self.input[lo..hi];
+        let mut line = String::with_capacity(shown.len() + 8);
+        if lo > 0 {
+            line.push('…');
+        }
         let mut col_start = 0;
         let mut col_end = 0;
-        for (i, c) in self.input.char_indices() {
+        for (i, c) in shown.char_indices().map(|(i, c)| (i + lo, c)) {
             if i == self.span.start {
                 col_start = line.chars().count();
             }
@@ -190,11 +204,14 @@ impl fmt::Display for Error {
             }
         }
         let total = line.chars().count();
-        if self.span.start >= self.input.len() {
+        if self.span.start >= hi {
             col_start = total;
         }
-        if self.span.end >= self.input.len() {
+        if self.span.end >= hi {
             col_end = total;
+        }
+        if hi < self.input.len() {
+            line.push('…');
         }
         let width = col_end.saturating_sub(col_start).max(1);
         write!(
@@ -207,6 +224,37 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Inputs longer than this (bytes) are drawn in part: around the fault, or their head.
+const DRAWN: usize = 160;
+
+/// `input` in quotes, escaped; a long one by its head and its length.
+fn quoted(input: &str) -> String {
+    if input.len() > DRAWN {
+        let head = &input[..floor_boundary(input, DRAWN / 2)];
+        format!("'{}…' ({} bytes)", head.escape_debug(), input.len())
+    } else {
+        format!("'{}'", input.escape_debug())
+    }
+}
+
+/// The largest char boundary of `s` at or before `i`.
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary of `s` at or after `i`.
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
 
 /// The fault behind an [`Error`].
 ///
@@ -491,5 +539,48 @@ impl fmt::Display for ErrorKind {
                 "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{LabelSet, Selector};
+
+    #[test]
+    fn a_long_input_is_drawn_around_its_fault() {
+        // A 1 000-byte selector with its fault near the end: the drawing is a window of it,
+        // with the caret under the fault.
+        let text = format!("{}a b", "a=b,".repeat(249));
+        let shown = Selector::parse(&text).unwrap_err().to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines.len(), 3, "{shown}");
+        assert!(lines[1].starts_with("  …"), "{shown}");
+        assert!(lines[1].ends_with(",a b"), "{shown}");
+        assert!(lines[1].chars().count() < 200, "{shown}");
+        let caret = lines[2].find('^').unwrap();
+        assert_eq!(lines[1].chars().nth(caret), Some('b'), "{shown}");
+        // A short one is drawn whole, as before.
+        let shown = Selector::parse("a b").unwrap_err().to_string();
+        assert!(
+            shown.ends_with("found 'b' at byte 2\n  a b\n    ^"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_long_value_is_named_by_its_head_and_length() {
+        // Drawn: a window of the value; on one line: its head and length.
+        let value = "x".repeat(100_000);
+        let err = LabelSet::from_pairs([("a", value.as_str())]).unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.starts_with("[a]: label value longer than 63 bytes (100000)\n  …x"));
+        assert!(shown.len() < 500, "{shown}");
+        assert_eq!(
+            err.one_line(),
+            format!(
+                "[a]: label value longer than 63 bytes (100000): '{}…' (100000 bytes)",
+                "x".repeat(80)
+            )
+        );
     }
 }

@@ -294,3 +294,27 @@ proptest! {
         prop_assert_eq!(both.matches(&labels), sa.matches(&labels) && sb.matches(&labels));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// `LabelSet::from_pairs` and `serde` sort a batch once; inserting the pairs one by one is
+    /// the plain reference: the same set, the last value of a repeated key kept.
+    #[test]
+    fn bulk_label_sets_equal_one_by_one_inserts(
+        pairs in proptest::collection::vec(("[a-e]{1,3}", "[a-c]{0,2}"), 0..300)
+    ) {
+        let mut plain = LabelSet::new();
+        for (k, v) in &pairs {
+            plain.insert(k, v).unwrap();
+        }
+        let bulk = LabelSet::from_pairs(pairs.iter().map(|(k, v)| (k, v))).unwrap();
+        prop_assert_eq!(&bulk, &plain);
+        let json = format!(
+            "{{{}}}",
+            pairs.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect::<Vec<_>>().join(",")
+        );
+        let read: LabelSet = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(&read, &plain);
+    }
+}

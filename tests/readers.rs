@@ -438,3 +438,127 @@ fn the_yaml_budget_follows_the_input_and_stops_alias_bombs() {
     );
     assert!(!e.message().contains('{'), "{e}");
 }
+
+// ---- hostile and extreme inputs (their times are the `load/200k-labels` bench's) ----
+
+/// A Pod with `n` labels `k0: v`, `k1: v`, ... (keys out of lexical order), as JSON.
+fn many_labels_json(n: usize) -> String {
+    let labels: Vec<String> = (0..n).map(|i| format!(r#""k{i}":"v""#)).collect();
+    format!(
+        r#"{{"kind":"Pod","metadata":{{"name":"p","namespace":"a","labels":{{{}}}}}}}"#,
+        labels.join(",")
+    )
+}
+
+#[test]
+fn an_object_with_a_hundred_thousand_labels_reads_and_loads() {
+    // Labels out of key order are sorted once (they were inserted one by one, n² moves:
+    // 200 000 labels took 8 s); past 65 536 labels the index's room check no longer counts a
+    // whole arena segment per string (it refused such an object as "cannot hold more keys").
+    let json = many_labels_json(100_000);
+    let docs = read_str("p.json", &json).unwrap();
+    let Object::Pod(p) = &docs[0].object else {
+        panic!("{docs:?}")
+    };
+    assert_eq!(p.metadata.labels.len(), 100_000);
+    assert_eq!(p.metadata.labels.get("k99999"), Some("v"));
+    assert!(
+        p.metadata
+            .labels
+            .iter()
+            .zip(p.metadata.labels.iter().skip(1))
+            .all(|(a, b)| a.0 < b.0)
+    );
+    let mut c = Cluster::new();
+    c.load_str("p.json", &json).unwrap();
+    c.internal_validate().unwrap();
+    let pod = c.pod_named("a", "p").unwrap();
+    assert_eq!(pod.labels().len(), 100_000);
+    let sel = label_selector::Selector::parse("k77777=v,k5").unwrap();
+    assert_eq!(c.pods().select(&sel).len(), 1);
+    // The same in YAML, where a repeated key still keeps its last value.
+    let mut yaml = String::from("kind: Pod\nmetadata:\n  name: p\n  namespace: a\n  labels:\n");
+    for i in (0..70_000).rev() {
+        yaml.push_str(&format!("    k{i}: v\n"));
+    }
+    yaml.push_str("    k5: last\n");
+    let docs = read_str("p.yaml", &yaml).unwrap();
+    let Object::Pod(p) = &docs[0].object else {
+        panic!("{docs:?}")
+    };
+    assert_eq!(p.metadata.labels.len(), 70_000);
+    assert_eq!(p.metadata.labels.get("k5"), Some("last"));
+}
+
+#[test]
+fn extreme_inputs_get_a_clear_answer() {
+    // Deep nesting in a field the model skips: read (no recursion into it).
+    let deep = format!(
+        r#"{{"kind":"Pod","metadata":{{"name":"p"}},"spec":{{"x":{}{}}}}}"#,
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    assert_eq!(read_str("deep.json", &deep).unwrap().len(), 1);
+    // YAML nesting past the budget's 64 levels: a sentence.
+    let mut yaml = String::from("kind: Pod\nmetadata: {name: p}\nspec:\n");
+    for i in 0..100 {
+        yaml.push_str(&" ".repeat(2 * i + 2));
+        yaml.push_str("a:\n");
+    }
+    let e = read_str("deep.yaml", &yaml).unwrap_err();
+    assert_eq!(e.kind(), LoadErrorKind::TooLarge);
+    assert_eq!(
+        e.to_string(),
+        "deep.yaml: document 1, line 67, column 129: spec: the YAML is over the reader's budget \
+         (65 levels of nesting): too many anchors, aliases, nesting levels or merge keys for its size"
+    );
+    // A huge string where the model skips it reads; in a label it is named by its head and
+    // length, not printed whole.
+    let huge = "x".repeat(10_000_000);
+    let annotated =
+        format!(r#"{{"kind":"Pod","metadata":{{"name":"p","annotations":{{"a":"{huge}"}}}}}}"#);
+    assert_eq!(read_str("a.json", &annotated).unwrap().len(), 1);
+    let labelled = annotated.replace("annotations", "labels");
+    let e = read_str("l.json", &labelled).unwrap_err();
+    assert_eq!(e.kind(), LoadErrorKind::Invalid);
+    let shown = e.to_string();
+    assert!(shown.len() < 500, "{} bytes", shown.len());
+    assert!(
+        shown.starts_with(
+            "l.json: document 1, line 1, column 10000054: Pod p: metadata.labels: invalid label: \
+             [a]: label value longer than 63 bytes (10000000): 'xxxx"
+        ),
+        "{shown}"
+    );
+    assert!(shown.ends_with("…' (10000000 bytes)"), "{shown}");
+    // Many tiny documents: counted, and refused past the limit with its number.
+    let docs = "---\nkind: ConfigMap\nmetadata: {name: c}\n".repeat(20_000);
+    assert_eq!(read_str("docs.yaml", &docs).unwrap().len(), 20_000);
+    let few = ReadLimits {
+        max_documents: 1_000,
+        ..ReadLimits::default()
+    };
+    let e = few.read_str("docs.yaml", &docs).unwrap_err();
+    assert_eq!(e.kind(), LoadErrorKind::TooLarge);
+    assert!(e.to_string().contains("more than 1000 documents"), "{e}");
+    let e = few
+        .read_str("docs.json", &r#"{"kind":"ConfigMap"}"#.repeat(1_001))
+        .unwrap_err();
+    assert!(e.to_string().contains("more than 1000 documents"), "{e}");
+    // A selector at its limits: 4 096 values in one set is the most.
+    let values: Vec<String> = (0..4_097).map(|i| format!("\"v{i}\"")).collect();
+    let deployment = |n: usize| {
+        format!(
+            r#"{{"kind":"Deployment","apiVersion":"apps/v1","metadata":{{"name":"d","namespace":"a"}},"spec":{{"selector":{{"matchExpressions":[{{"key":"a","operator":"In","values":[{}]}}]}}}}}}"#,
+            values[..n].join(",")
+        )
+    };
+    assert_eq!(read_str("d.json", &deployment(4_096)).unwrap().len(), 1);
+    let e = read_str("d.json", &deployment(4_097)).unwrap_err();
+    assert!(
+        e.to_string().ends_with(
+            "Deployment a/d: spec.selector: matchExpressions[0].values: more than 4096 values in one set"
+        ),
+        "{e}"
+    );
+}

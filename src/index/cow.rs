@@ -148,9 +148,18 @@ impl Arena {
         u32::try_from(seg * SEGMENT + pos).ok()
     }
 
-    /// Whether `strings` more strings surely fit (each might open a segment).
-    pub(crate) fn has_room(&self, strings: usize) -> bool {
-        (self.segments.len() + strings) * SEGMENT <= u32::MAX as usize + 1 - SEGMENT
+    /// Whether `strings` more strings of `bytes` bytes in all surely fit. A string opens a
+    /// segment only when the last one cannot take it, so any two consecutive segments hold
+    /// more than one segment's bytes: the new ones number at most `2 * need / SEGMENT + 2`
+    /// (`need` counting the two-byte lengths), and never more than the strings.
+    pub(crate) fn has_room(&self, strings: usize, bytes: usize) -> bool {
+        let need = bytes.saturating_add(strings.saturating_mul(2));
+        let opened = strings.min((need / SEGMENT).saturating_mul(2).saturating_add(2));
+        self.segments
+            .len()
+            .saturating_add(opened)
+            .saturating_mul(SEGMENT)
+            <= u32::MAX as usize + 1 - SEGMENT
     }
 
     /// The bytes pushed at `off`; empty if out of range (never for offsets it issued).
@@ -212,5 +221,28 @@ mod tests {
         assert_eq!(arena.get(late), b"late");
         assert_eq!(copy.get(late), b"");
         assert_eq!(arena.push(&vec![b'y'; super::SEGMENT]), None);
+    }
+
+    #[test]
+    fn room_counts_bytes_not_a_segment_per_string() {
+        let arena = Arena::default();
+        // 200 000 short labels need a few segments, not 200 000.
+        assert!(arena.has_room(200_000, 3_000_000));
+        // 70 000 strings of 65 000 bytes would need 4.5 GiB.
+        assert!(!arena.has_room(70_000, 70_000 * 65_000));
+        // The bound holds for any lengths: pushing strings opens at most the segments
+        // `has_room` counted (a simulation with lengths that waste up to half a segment).
+        for (n, len) in [(1_000, 40_000), (2_000, 33_000), (3_000, 20), (300, 65_000)] {
+            let mut a = Arena::default();
+            a.push(b"seed").unwrap();
+            let before = a.segments.len();
+            let need = n * len + 2 * n;
+            let bound = n.min(need / super::SEGMENT * 2 + 2);
+            let s = vec![b'z'; len];
+            for _ in 0..n {
+                a.push(&s).unwrap();
+            }
+            assert!(a.segments.len() - before <= bound, "{n} x {len}");
+        }
     }
 }

@@ -66,9 +66,9 @@ impl Dict {
         self.live
     }
 
-    /// Whether `strings` more strings can surely be interned.
-    pub(crate) fn has_room(&self, strings: usize) -> bool {
-        self.entries.len() + strings <= MAX_ID && self.arena.has_room(strings)
+    /// Whether `strings` more strings of `bytes` bytes in all can surely be interned.
+    pub(crate) fn has_room(&self, strings: usize, bytes: usize) -> bool {
+        self.entries.len() + strings <= MAX_ID && self.arena.has_room(strings, bytes)
     }
 
     /// One past the largest id ever issued: ids are below this.

@@ -120,7 +120,7 @@ impl Inventory {
     ) -> Result<ObjectId, Error> {
         check_namespace(namespace)?;
         check_name(name)?;
-        self.room(labels.len())?;
+        self.room(labels.len(), label_bytes(labels))?;
         let v = &mut self.view;
         let (ns, _) = v
             .namespaces
@@ -145,20 +145,20 @@ impl Inventory {
         Ok(ObjectId::new(id))
     }
 
-    /// Checks that every table can take `labels` new strings, so that a change either
-    /// completes or does not start.
-    fn room(&self, labels: usize) -> Result<(), Error> {
+    /// Checks that every table can take `labels` new strings of at most `bytes` bytes in all
+    /// (and a name and a namespace), so that a change either completes or does not start.
+    fn room(&self, labels: usize, bytes: usize) -> Result<(), Error> {
         let v = &self.view;
-        if !v.names.has_room(1) {
+        if !v.names.has_room(1, MAX_NAME_BYTES) {
             return Err(Error::capacity("objects"));
         }
-        if !v.namespaces.has_room(1) {
+        if !v.namespaces.has_room(1, MAX_NAME_BYTES) {
             return Err(Error::capacity("namespaces"));
         }
-        if !v.keys.has_room(labels) {
+        if !v.keys.has_room(labels, bytes) {
             return Err(Error::capacity("keys"));
         }
-        if !v.pairs.has_room(labels) {
+        if !v.pairs.has_room(labels, bytes) {
             return Err(Error::capacity("label values"));
         }
         Ok(())
@@ -239,7 +239,7 @@ impl Inventory {
     /// [`ErrorKind::NoSuchObject`] if `id` is not live.
     pub fn set_labels(&mut self, id: ObjectId, labels: &LabelSet) -> Result<(), Error> {
         let old = self.pairs_of(id)?;
-        self.room(labels.len())?;
+        self.room(labels.len(), label_bytes(labels))?;
         if self.write_labels(id.get(), &old, labels)? {
             self.changed();
         }
@@ -324,7 +324,14 @@ impl Inventory {
         overwrite: bool,
     ) -> Result<(), Error> {
         let mut pairs = self.pairs_of(id)?;
-        self.room(edits.len())?;
+        let bytes = edits
+            .iter()
+            .map(|e| match e {
+                LabelEdit::Set { key, value } => key.len() + value.len(),
+                LabelEdit::Remove { key } => key.len(),
+            })
+            .sum();
+        self.room(edits.len(), bytes)?;
         let raw = id.get();
         if !overwrite {
             let view = &self.view;
@@ -480,6 +487,14 @@ impl Inventory {
     pub fn internal_validate(&self) -> Result<(), String> {
         self.view.validate()
     }
+}
+
+/// The longest object or namespace name the tables take (a DNS subdomain).
+const MAX_NAME_BYTES: usize = 253;
+
+/// The bytes of a label set's keys and values: what interning it can add at most.
+fn label_bytes(labels: &LabelSet) -> usize {
+    labels.iter().map(|(k, v)| k.len() + v.len()).sum()
 }
 
 #[cfg(test)]

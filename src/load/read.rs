@@ -465,7 +465,14 @@ impl ReadLimits {
                     Some((before, rest)) => {
                         let end = rest.find('}').map_or(rest.len(), |i| i + 1);
                         let (debug, after) = rest.split_at(end);
-                        (format!("{before}{}{after}", budget_text(debug)), true)
+                        // The document count is the reader's own limit: said as the JSON
+                        // readers say it.
+                        let sentence = if debug.starts_with("Documents") {
+                            format!("more than {} documents", self.max_documents)
+                        } else {
+                            budget_text(debug)
+                        };
+                        (format!("{before}{sentence}{after}"), true)
                     }
                     None => (message, false),
                 };
@@ -602,7 +609,10 @@ fn budget_text(debug: &str) -> String {
             .trim_end_matches(" }")
             .split(", ")
             .filter_map(|f| f.split_once(": "))
-            .map(|(field, value)| format!("{value} {}", field.replace('_', " ")))
+            .map(|(field, value)| match field {
+                "depth" => format!("{value} levels of nesting"),
+                _ => format!("{value} {}", field.replace('_', " ")),
+            })
             .collect::<Vec<_>>()
             .join(", "),
         None => words(debug),

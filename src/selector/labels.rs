@@ -107,6 +107,12 @@ pub(crate) struct Label {
 }
 
 impl Label {
+    /// A label from a key and value, validated.
+    pub(crate) fn checked(key: &str, value: &str) -> Result<Label, Error> {
+        check_pair(key, value)?;
+        Ok(Label::new(key.into(), value.into()))
+    }
+
     fn new(key: Box<str>, value: Box<str>) -> Label {
         Label {
             key_fp: fingerprint::fp(&key),
@@ -150,11 +156,30 @@ impl LabelSet {
         K: AsRef<str>,
         V: AsRef<str>,
     {
-        let mut set = LabelSet::new();
+        let mut labels = SmallVec::new();
         for (k, v) in pairs {
-            set.insert(k.as_ref(), v.as_ref())?;
+            labels.push(Label::checked(k.as_ref(), v.as_ref())?);
         }
-        Ok(set)
+        Ok(LabelSet::from_labels(labels))
+    }
+
+    /// The set of `labels` (validated, in any order): sorted once by key, the last of a
+    /// repeated key kept. Linear for labels already in key order, `n log n` otherwise, where
+    /// inserting one by one would move `n²` entries.
+    pub(crate) fn from_labels(mut labels: SmallVec<[Label; 8]>) -> LabelSet {
+        if !labels.is_sorted_by(|a, b| a.key < b.key) {
+            // Stable: a repeated key's entries stay in input order, and the last is kept.
+            labels.sort_by(|a, b| a.key.cmp(&b.key));
+            let mut kept: SmallVec<[Label; 8]> = SmallVec::with_capacity(labels.len());
+            for l in labels {
+                match kept.last_mut() {
+                    Some(last) if last.key == l.key => *last = l,
+                    _ => kept.push(l),
+                }
+            }
+            labels = kept;
+        }
+        LabelSet { pairs: labels }
     }
 
     fn position(&self, key: &str) -> Result<usize, usize> {

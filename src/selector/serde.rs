@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 
+use super::labels::Label;
 use super::{LabelSet, Selector};
 
 /// Serializes as the canonical string (`"app=web,!gpu"`); [`Selector::nothing`] as `null`
@@ -115,12 +116,11 @@ impl<'de> Visitor<'de> for LabelSetVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LabelSet, A::Error> {
-        let mut set = LabelSet::new();
+        let mut labels = smallvec::SmallVec::new();
         while let Some((k, v)) = map.next_entry::<Text<'de>, Text<'de>>()? {
-            set.insert(&k.0, &v.0)
-                .map_err(|e| e.into_serde("invalid label"))?;
+            labels.push(Label::checked(&k.0, &v.0).map_err(|e| e.into_serde("invalid label"))?);
         }
-        Ok(set)
+        Ok(LabelSet::from_labels(labels))
     }
 }
 
