@@ -562,3 +562,30 @@ fn extreme_inputs_get_a_clear_answer() {
         "{e}"
     );
 }
+
+#[test]
+fn an_error_found_after_a_mapping_still_names_its_document_and_line() {
+    // serde-saphyr gives no location for an error raised once a mapping is read (a Pod
+    // without a name): the reader finds the document that fails alone (found by the
+    // `read_k8s_trees` fuzz target). The object is named once, not twice.
+    let cases = [
+        (
+            "---\n{\"kind\":\"Pod\"}\n",
+            "y.yaml: document 1, line 2, column 1: Pod <unnamed>: metadata.name is required",
+        ),
+        (
+            "kind: ConfigMap\nmetadata: {name: c}\n---\n# nothing\n---\nkind: Pod\nmetadata:\n  namespace: x\n",
+            "y.yaml: document 2, line 6, column 1: Pod x/<unnamed>: metadata.name is required",
+        ),
+    ];
+    for (yaml, want) in cases {
+        let e = read_str("y.yaml", yaml).unwrap_err();
+        assert_eq!(e.to_string(), want);
+        assert_eq!(e.kind(), LoadErrorKind::Invalid);
+    }
+    let e = read_str("j.json", r#"{"kind":"Pod"}"#).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "j.json: document 1, line 1, column 14: Pod <unnamed>: metadata.name is required"
+    );
+}

@@ -194,7 +194,14 @@ impl fmt::Display for LoadError {
                 write!(f, ", column {c}")?;
             }
         }
-        if let Some(o) = &self.inner.object {
+        // The object, unless the message names it first already.
+        if let Some(o) = &self.inner.object
+            && !self
+                .inner
+                .message
+                .strip_prefix(o.as_str())
+                .is_some_and(|rest| rest.starts_with(':'))
+        {
             write!(f, ": {o}")?;
         }
         if let Some(field) = &self.inner.field

@@ -443,13 +443,16 @@ impl ReadLimits {
     ) -> Result<Vec<(usize, T)>, LoadError> {
         Error::take_serde_cause();
         crate::k8s::take_fault_path();
-        let mut options = serde_saphyr::Options::default();
-        options.budget = Some(yaml_budget(text.len(), self.max_documents));
-        options.duplicate_keys = match self.duplicate_keys {
-            DuplicateKeys::LastWins => serde_saphyr::DuplicateKeyPolicy::LastWins,
-            DuplicateKeys::Error => serde_saphyr::DuplicateKeyPolicy::Error,
+        let options = || {
+            let mut options = serde_saphyr::Options::default();
+            options.budget = Some(yaml_budget(text.len(), self.max_documents));
+            options.duplicate_keys = match self.duplicate_keys {
+                DuplicateKeys::LastWins => serde_saphyr::DuplicateKeyPolicy::LastWins,
+                DuplicateKeys::Error => serde_saphyr::DuplicateKeyPolicy::Error,
+            };
+            options
         };
-        match serde_saphyr::from_multiple_with_options::<T>(text, options) {
+        match serde_saphyr::from_multiple_with_options::<T>(text, options()) {
             Ok(values) => {
                 if values.len() > self.max_documents {
                     return Err(self.too_many(source));
@@ -488,10 +491,20 @@ impl ReadLimits {
                 let mut err = LoadError::new(kind, source, message)
                     .with_cause(cause)
                     .with_field(crate::k8s::take_fault_path());
-                if let Some(loc) = location.filter(|l| l.line() > 0) {
-                    let line = usize::try_from(loc.line()).unwrap_or(usize::MAX);
+                let at = |l: serde_saphyr::Location| {
+                    (l.line() > 0).then(|| {
+                        let line = usize::try_from(l.line()).unwrap_or(usize::MAX);
+                        (line, usize::try_from(l.column()).unwrap_or(0))
+                    })
+                };
+                // An error raised once a mapping was read (a Pod without a name) has no
+                // location: the document that fails alone is the place.
+                let place = location
+                    .and_then(at)
+                    .or_else(|| failing_document::<T>(text, options, at));
+                if let Some((line, column)) = place {
                     err.inner.line = Some(line);
-                    err.inner.column = usize::try_from(loc.column()).ok();
+                    err.inner.column = Some(column);
                     let (doc, body) = yaml_document_at(text, line);
                     err.inner.document = Some(doc);
                     if let Some(body) = body {
@@ -504,6 +517,45 @@ impl ReadLimits {
             }
         }
     }
+}
+
+/// The line and column of the first YAML document of `text` that fails on its own (its error's
+/// place, else its first line), for an error that came without a location. `at` reads a
+/// location; `options` are the reader's.
+fn failing_document<T: DeserializeOwned>(
+    text: &str,
+    options: impl Fn() -> serde_saphyr::Options,
+    at: impl Fn(serde_saphyr::Location) -> Option<(usize, usize)>,
+) -> Option<(usize, usize)> {
+    let mut chunks: Vec<(usize, usize)> = vec![(0, 1)];
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        let t = l.trim_end();
+        if i > 0 && (t == "---" || t.starts_with("--- ") || t.starts_with("---\t")) {
+            chunks.push((offset, i + 1));
+        }
+        offset += l.len();
+    }
+    let ends = chunks.iter().skip(1).map(|c| c.0).chain([text.len()]);
+    let found = chunks.iter().zip(ends).find_map(|(&(start, line), end)| {
+        let chunk = &text[start..end];
+        let e = serde_saphyr::from_multiple_with_options::<T>(chunk, options()).err()?;
+        let first = chunk
+            .lines()
+            .position(|l| {
+                let t = l.trim();
+                !t.is_empty() && t != "---" && !t.starts_with('#')
+            })
+            .unwrap_or(0);
+        Some(match e.location().and_then(&at) {
+            Some((l, c)) => (line + l - 1, c),
+            None => (line + first, 1),
+        })
+    });
+    // The re-reads must not leave their stashes for the next read.
+    Error::take_serde_cause();
+    crate::k8s::take_fault_path();
+    found
 }
 
 /// The first repeated key of `text` (JSON), as an error at the repeated key.
