@@ -1168,3 +1168,34 @@ fn directories_are_read_as_kubectl_reads_them() {
     assert!(r.stderr.contains("No resources found"), "{}", r.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn strict_refuses_a_key_written_twice() {
+    let yaml = "kind: Pod\nmetadata: {name: a, name: b, namespace: x}\n";
+    let r = run_with_stdin(
+        &["get", "pods", "-n", "x", "-o", "name", "-f", "-"],
+        Some(yaml),
+    );
+    assert_eq!((r.code, r.stdout.as_str()), (0, "pod/b\n"), "{}", r.stderr);
+    let r = run_with_stdin(
+        &["get", "pods", "-n", "x", "--strict", "-f", "-"],
+        Some(yaml),
+    );
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr.trim_end(),
+        "error: -: document 1, line 2, column 21: metadata: duplicate key \"name\""
+    );
+    let json = r#"{"kind":"Pod","metadata":{"name":"a","name":"b","namespace":"x"}}"#;
+    let r = run_with_stdin(
+        &["get", "pods", "-n", "x", "--strict", "-f", "-"],
+        Some(json),
+    );
+    assert_eq!(
+        (r.code, r.stderr.trim_end()),
+        (
+            1,
+            "error: -: document 1, line 1, column 38: duplicate key \"name\""
+        )
+    );
+}

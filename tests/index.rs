@@ -287,6 +287,14 @@ fn plans_fold_constants_and_order_inputs() {
     assert_eq!(plan("env in (prod,dev,x)"), "(env in {dev,prod} [10])");
     assert_eq!(inv.compile(&Selector::nothing()).to_string(), "empty");
     assert!(inv.compile(&Selector::nothing()).is_empty());
+    // Known empty only when no object can match.
+    for s in ["env=nope", "nokey", "!team", "env=prod,env=dev"] {
+        let p = inv.compile(&s.parse().unwrap());
+        assert_eq!(p.is_empty(), p.to_string() == "empty", "{s}: {p}");
+    }
+    for s in ["env=prod", "team", "!gpu", ""] {
+        assert!(!inv.compile(&s.parse().unwrap()).is_empty(), "{s}");
+    }
     assert_eq!(inv.count(&Selector::nothing()), 0);
     assert_eq!(inv.count(&Selector::everything()), 10);
 }

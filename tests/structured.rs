@@ -190,3 +190,54 @@ fn agrees_with_k8s_openapi_wire_format() {
     let m = NodeSelectorMatcher::new(&ours).unwrap();
     assert_eq!(m.matches("n", &BTreeMap::from([("cores", "8")])), Ok(true));
 }
+
+#[test]
+fn node_terms_expose_their_parts_and_honour_the_limits() {
+    use label_selector::{ErrorKind, Limits, Operator};
+    let ns: NodeSelector = serde_json::from_value(serde_json::json!({"nodeSelectorTerms": [
+        {"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a", "b"]},
+                              {"key": "gpu", "operator": "DoesNotExist"}],
+         "matchFields": [{"key": "metadata.name", "operator": "In", "values": ["n1"]}]},
+        {"matchFields": [{"key": "metadata.uid", "operator": "NotIn", "values": ["x"]}]},
+        {}
+    ]}))
+    .unwrap();
+    let m = NodeSelectorMatcher::new_lazy(&ns);
+    let terms: Vec<_> = m.terms().iter().map(|t| t.as_ref().unwrap()).collect();
+    assert_eq!(terms.len(), 3);
+    assert_eq!(
+        terms[0].labels().map(ToString::to_string).as_deref(),
+        Some("!gpu,zone in (a,b)")
+    );
+    let f = &terms[0].fields().unwrap()[0];
+    assert_eq!(
+        (f.key(), f.operator(), f.value()),
+        ("metadata.name", Operator::In, "n1")
+    );
+    assert!(f.matches("n1") && !f.matches("n2"));
+    assert!(terms[1].labels().is_none());
+    let g = &terms[1].fields().unwrap()[0];
+    assert_eq!(g.operator(), Operator::NotIn);
+    // A field other than metadata.name reads as "": NotIn x holds for every node.
+    assert!(g.matches("n1") && g.matches("n2"));
+    assert!(terms[2].labels().is_none() && terms[2].fields().is_none());
+    let zone_a = map_of(&serde_json::json!({"zone": "a"}));
+    assert!(terms[0].matches("n1", &zone_a));
+    assert!(!terms[0].matches("n2", &zone_a));
+    // Without a node name the fields are ignored; an empty term matches nothing.
+    assert!(terms[0].matches("", &zone_a));
+    assert!(!terms[2].matches("n1", &zone_a));
+    // The per-term limit counts matchExpressions and matchFields each, inclusive.
+    let at = |n: usize| Limits::default().max_requirements(n);
+    let lazy = |l: &Limits| NodeSelectorMatcher::new_lazy_with(&ns, l);
+    assert!(lazy(&at(2)).terms().iter().all(Result::is_ok));
+    let tight = lazy(&at(1));
+    assert_eq!(
+        tight.terms()[0].as_ref().unwrap_err().kind(),
+        &ErrorKind::TooManyRequirements { limit: 1 }
+    );
+    assert!(tight.terms()[1].is_ok() && tight.terms()[2].is_ok());
+    let none = lazy(&at(0));
+    assert!(none.terms()[0].is_err() && none.terms()[1].is_err());
+    assert!(none.terms()[2].is_ok());
+}

@@ -675,15 +675,23 @@ fn budget_text(debug: &str) -> String {
     )
 }
 
-/// serde-saphyr's message without its location and snippet.
+/// serde-saphyr's message without its location and snippet; its repeated-key message (which
+/// advises a programmer to change an option) said as the JSON readers say it.
 fn yaml_message(e: &serde_saphyr::Error) -> String {
     let full = e.without_snippet().to_string();
     let first = full.lines().next().unwrap_or("").trim();
     // Drop a trailing " at line N, column M" if the formatter added one.
-    match first.rfind(" at line ") {
-        Some(i) => first[..i].to_string(),
-        None => first.to_string(),
+    let first = match first.rfind(" at line ") {
+        Some(i) => &first[..i],
+        None => first,
+    };
+    if let Some((before, rest)) = first.split_once("duplicate mapping key: ") {
+        let key = rest
+            .split_once(", set DuplicateKeyPolicy")
+            .map_or(rest, |(k, _)| k);
+        return format!("{before}duplicate key {key:?}");
     }
+    first.to_string()
 }
 
 /// The document (from 1, not counting empty ones) that holds `line`, and its text.

@@ -166,6 +166,10 @@ struct Source {
     /// Read the directories given with -f recursively.
     #[arg(short = 'R', long = "recursive")]
     recursive: bool,
+    /// Refuse a mapping key written twice, at its line and column (kubectl and the API
+    /// server take the last one; so does labelsel without this flag).
+    #[arg(long = "strict")]
+    strict: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -253,6 +257,10 @@ struct WatchArgs {
     /// Read the directories given with -f recursively.
     #[arg(short = 'R', long = "recursive")]
     recursive: bool,
+    /// Refuse a mapping key written twice, at its line and column (kubectl and the API
+    /// server take the last one; so does labelsel without this flag).
+    #[arg(long = "strict")]
+    strict: bool,
     /// The namespace of objects that have none ("default" when not given).
     #[arg(short = 'n', long = "namespace")]
     namespace: Option<String>,
@@ -348,7 +356,7 @@ fn selector(text: Option<&str>) -> Result<Selector, Failure> {
 /// `kubectl apply -f` puts them. Watch streams are replayed to their final state; their
 /// `ERROR` events and deletes of unknown objects become warnings.
 fn load(source: &Source, namespace: Option<&str>) -> Result<(Cluster, Vec<String>), Failure> {
-    let mut cluster = Cluster::new();
+    let mut cluster = new_cluster(source.strict);
     if let Some(ns) = namespace {
         cluster
             .set_default_namespace(ns)
@@ -401,6 +409,18 @@ fn load(source: &Source, namespace: Option<&str>) -> Result<(Cluster, Vec<String
         repeated_warnings(&name, &summary.repeated, &mut warnings);
     }
     Ok((cluster, warnings))
+}
+
+/// A store that reads with the default limits; `strict` refuses repeated mapping keys.
+fn new_cluster(strict: bool) -> Cluster {
+    Cluster::with_limits(label_selector::load::ReadLimits {
+        duplicate_keys: if strict {
+            label_selector::load::DuplicateKeys::Error
+        } else {
+            label_selector::load::DuplicateKeys::LastWins
+        },
+        ..label_selector::load::ReadLimits::default()
+    })
 }
 
 /// At most this many "read twice" warnings per input, then a count of the rest.
@@ -748,7 +768,7 @@ fn watch_cmd(args: &WatchArgs) -> Result<Out, Failure> {
     use label_selector::k8s::WatchEvent;
     use label_selector::load::{is_watch_stream, read_watch_str};
 
-    let mut cluster = Cluster::new();
+    let mut cluster = new_cluster(args.strict);
     if let Some(ns) = &args.namespace {
         cluster
             .set_default_namespace(ns)
