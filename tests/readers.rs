@@ -589,3 +589,29 @@ fn an_error_found_after_a_mapping_still_names_its_document_and_line() {
         "j.json: document 1, line 1, column 14: Pod <unnamed>: metadata.name is required"
     );
 }
+
+#[test]
+fn malformed_json_is_never_repaired_by_blanking() {
+    // The repeated-key fallback blanks overridden members and reads again; on malformed text
+    // its scanner took strings for keys and blanked the broken part away, so the whole-text
+    // reader "read" a Node the streaming loader refused (found by the `read_objects` fuzz
+    // target). Malformed text is now never scanned: both refuse.
+    let path = format!(
+        "{}/tests/data/fuzz/read_objects-malformed-blanked.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let e = read_str("m.json", &text).unwrap_err();
+    assert_eq!(e.kind(), LoadErrorKind::Invalid);
+    assert_eq!(e.field(), Some("spec.taints[1]"));
+    let mut c = Cluster::new();
+    assert!(c.load_reader("m.json", text.as_bytes()).is_err());
+    assert_eq!(c.nodes().len(), 0);
+    // Well-formed text with a repeated key still takes its last value.
+    let docs = read_str(
+        "d.json",
+        r#"{"kind":"Node","metadata":{"name":"a","name":"b"},"spec":{"taints":[{"key":"k","effect":"NoSchedule"}]}}"#,
+    )
+    .unwrap();
+    assert_eq!(names(&docs), ["Node b"]);
+}

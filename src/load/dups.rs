@@ -34,9 +34,26 @@ struct Frame {
 }
 
 /// Every overridden member of every object in `text` (any number of JSON values, in order of
-/// the overridden member). Malformed text ends the scan early: what was found is returned, and
-/// the parser reports the syntax.
+/// the overridden member). Only well-formed text is scanned: in malformed text the scanner
+/// could take a string for a key and blank what is not a member (the `read_objects` fuzz
+/// target found a broken List read "successfully" that way); nothing is found there, and the
+/// parser reports the syntax.
 pub(crate) fn overridden_members(text: &[u8]) -> Vec<Overridden> {
+    if !well_formed(text) {
+        return Vec::new();
+    }
+    scan(text)
+}
+
+/// Whether `text` is a sequence of well-formed JSON values (serde_json skips them without
+/// recursing, so deep nesting is no limit here).
+fn well_formed(text: &[u8]) -> bool {
+    serde_json::Deserializer::from_slice(text)
+        .into_iter::<serde::de::IgnoredAny>()
+        .all(|r| r.is_ok())
+}
+
+fn scan(text: &[u8]) -> Vec<Overridden> {
     let mut out = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut document = 0;
