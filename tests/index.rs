@@ -523,3 +523,44 @@ fn stress_one_writer_many_readers() {
     }
     inv.internal_validate().unwrap();
 }
+
+#[test]
+fn large_inventories_cross_the_probing_thresholds() {
+    // Below 16 (or 256 for a set) the accumulator probes each input; past them inputs are
+    // built and intersected or subtracted. 1 200 objects reach both sides, with sets (`in`,
+    // `notin`) in the intersected and the subtracted inputs.
+    let mut inv = Inventory::new();
+    let mut model = BTreeMap::new();
+    let envs = ["prod", "dev", "stage", "test"];
+    for i in 0..1_200 {
+        let mut labels = vec![
+            ("team", if i % 2 == 0 { "a" } else { "b" }),
+            ("env", envs[i % 4]),
+        ];
+        if i % 3 != 0 {
+            labels.push(("tier", "web"));
+        }
+        if i % 97 == 0 {
+            labels.push(("canary", "true"));
+        }
+        let labels = label_selector::LabelSet::from_pairs(labels).unwrap();
+        let (ns, name) = (NAMESPACES[i % NAMESPACES.len()], format!("obj-{i}"));
+        inv.insert(ns, &name, &labels).unwrap();
+        model.insert((ns.to_string(), name), labels);
+    }
+    for s in [
+        "team=a,env in (dev,stage,test)",
+        "tier,env in (prod,dev,stage)",
+        "team=a,env notin (prod,dev)",
+        "tier,env notin (prod)",
+        "!tier,env in (prod,stage)",
+        "env in (prod,dev),canary",
+        "team=a,!tier",
+        "team=a,tier",
+        "!canary",
+        "tier",
+        "",
+    ] {
+        check_queries(&inv, &model, &s.parse().unwrap()).unwrap();
+    }
+}
