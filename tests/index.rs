@@ -295,6 +295,10 @@ fn plans_fold_constants_and_order_inputs() {
     for s in ["env=prod", "team", "!gpu", ""] {
         assert!(!inv.compile(&s.parse().unwrap()).is_empty(), "{s}");
     }
+    // A set none of whose values is stored is known empty too.
+    let none = inv.compile(&"env in (nope,nada)".parse().unwrap());
+    assert!(none.is_empty(), "{none}");
+    assert!(format!("{none:?}").contains("empty"), "{none:?}");
     assert_eq!(inv.count(&Selector::nothing()), 0);
     assert_eq!(inv.count(&Selector::everything()), 10);
 }
@@ -552,6 +556,7 @@ fn large_inventories_cross_the_probing_thresholds() {
         "team=a,env in (dev,stage,test)",
         "tier,env in (prod,dev,stage)",
         "team=a,env notin (prod,dev)",
+        "env notin (prod,dev)",
         "tier,env notin (prod)",
         "!tier,env in (prod,stage)",
         "env in (prod,dev),canary",
