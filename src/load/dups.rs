@@ -226,12 +226,17 @@ mod tests {
 
     #[test]
     fn three_of_a_kind_and_malformed_text() {
-        let s = r#"{"a": 1, "a": 2, "a": 3} {"b": 1, "b""#;
+        let s = r#"{"a": 1, "a": 2, "a": 3} {"b": 1, "b": 2}"#;
         let found = overridden_members(s.as_bytes());
         assert_eq!(
             found.iter().map(|o| o.member.start).collect::<Vec<_>>(),
-            [1, 9]
+            [1, 9, 26]
         );
+        // Malformed text is not scanned at all (its scanner could take a string for a key):
+        // not even the well-formed values before the fault.
+        let cut = r#"{"a": 1, "a": 2, "a": 3} {"b": 1, "b""#;
+        assert!(overridden_members(cut.as_bytes()).is_empty());
+        assert_eq!(scan(cut.as_bytes()).len(), 2);
         assert!(overridden_members(b"{\"a\": \"unterminated").is_empty());
         assert!(overridden_members(b"}}]]").is_empty());
     }
