@@ -241,7 +241,7 @@ impl PodSpec {
         let (mut sidecars, mut init) = (Resources::default(), Resources::default());
         for c in &self.init_containers {
             let own = c.requests();
-            let step = if c.restart_policy.as_deref() == Some("Always") {
+            let step = if c.is_sidecar() {
                 sum = sum.add(own);
                 sidecars = sidecars.add(own);
                 sidecars
@@ -281,6 +281,12 @@ pub struct Container {
 }
 
 impl Container {
+    /// Whether this init container is a native sidecar (`restartPolicy: Always`): it keeps
+    /// running beside the containers.
+    pub fn is_sidecar(&self) -> bool {
+        self.restart_policy.as_deref() == Some("Always")
+    }
+
     /// `cpu` and `memory` requests, each defaulting to its limit.
     pub fn requests(&self) -> Resources {
         let r = &self.resources;

@@ -1,7 +1,7 @@
 //! kubectl's column logic: READY, STATUS and RESTARTS of pods, STATUS, ROLES and addresses of
 //! nodes, as kubectl's printers compute them.
 
-use label_selector::k8s::{Condition, ContainerState, Node, Pod, StateDetail};
+use label_selector::k8s::{Condition, Container, ContainerState, Node, Pod, StateDetail};
 
 use super::table::human_duration;
 
@@ -68,13 +68,13 @@ pub(crate) fn pod_cells(pod: &Pod, now: i64) -> PodCells {
             .init_containers
             .iter()
             .find(|c| c.name == name)
-            .is_some_and(|c| c.restart_policy.as_deref() == Some("Always"))
+            .is_some_and(Container::is_sidecar)
     };
     let sidecars = pod
         .spec
         .init_containers
         .iter()
-        .filter(|c| c.restart_policy.as_deref() == Some("Always"))
+        .filter(|c| c.is_sidecar())
         .count();
     let total = pod.spec.containers.len() + sidecars;
     let (mut ready, mut restarts, mut sidecar_restarts) = (0usize, 0i64, 0i64);
