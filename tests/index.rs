@@ -569,3 +569,95 @@ fn large_inventories_cross_the_probing_thresholds() {
         check_queries(&inv, &model, &s.parse().unwrap()).unwrap();
     }
 }
+
+/// One generated OR term: label requirements and name conditions (`(name index, equal)`).
+type TermSpec = (Option<Selector>, Option<Vec<(usize, bool)>>);
+
+/// Names for the OR-of-terms test: the objects take the first eight, conditions any of ten (so
+/// some name no object).
+const TERM_NAMES: &[&str] = &["n0", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9"];
+
+fn term_strategy() -> impl Strategy<Value = TermSpec> {
+    (
+        prop::option::of(selector_strategy()),
+        prop::option::of(prop::collection::vec(
+            (0..TERM_NAMES.len(), any::<bool>()),
+            0..3,
+        )),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// `compile_any` (a base AND an OR of terms, as required node affinity is) against plain
+    /// evaluation, object by object: `select`, `matches` and `explain` agree with it. Name
+    /// conditions are about cluster-scoped objects: a namespaced object of the same name is
+    /// never `In` and always `NotIn`.
+    #[test]
+    fn any_plans_equal_plain_evaluation(
+        objects in prop::collection::vec((0..2usize, 0..8usize, labels_strategy()), 0..30),
+        base in prop::option::of(selector_strategy()),
+        specs in prop::collection::vec(term_strategy(), 0..4),
+    ) {
+        use label_selector::query::{AnyTerm, NameCondition};
+        let mut inv = Inventory::new();
+        let mut model = Model::new();
+        for (n, name, labels) in &objects {
+            let (ns, name) = (NAMESPACES[*n], TERM_NAMES[*name]);
+            inv.insert(ns, name, labels).unwrap();
+            model.insert((ns.to_string(), name.to_string()), labels.clone());
+        }
+        let terms: Vec<AnyTerm> = specs
+            .iter()
+            .map(|(labels, names)| AnyTerm {
+                labels: labels.clone(),
+                names: names.as_ref().map(|cs| {
+                    cs.iter()
+                        .map(|&(i, equal)| NameCondition { name: TERM_NAMES[i].to_string(), equal })
+                        .collect()
+                }),
+            })
+            .collect();
+        let plain = |ns: &str, name: &str, labels: &LabelSet| {
+            base.as_ref().is_none_or(|b| b.matches(labels))
+                && specs.iter().any(|(sel, names)| {
+                    (sel.is_some() || names.is_some())
+                        && sel.as_ref().is_none_or(|s| s.matches(labels))
+                        && names.iter().flatten().all(|&(i, equal)| {
+                            (ns.is_empty() && name == TERM_NAMES[i]) == equal
+                        })
+                })
+        };
+        let snap = inv.snapshot();
+        for view in [&*inv, &*snap] {
+            let plan = view.compile_any(base.as_ref(), &terms);
+            let mut got = names(view, &plan.select());
+            got.sort();
+            let want: Vec<(String, String)> = model
+                .iter()
+                .filter(|((ns, name), l)| plain(ns, name, l))
+                .map(|(k, _)| k.clone())
+                .collect();
+            prop_assert_eq!(&got, &want, "base {:?}, terms {:?}", base, terms);
+            for ((ns, name), labels) in &model {
+                let id = view.id(ns, name).unwrap();
+                let expected = plain(ns, name, labels);
+                prop_assert_eq!(plan.matches(id), expected, "{}/{}", ns, name);
+                let tree = plan.explain(id).unwrap();
+                prop_assert_eq!(tree.matched(), expected);
+                prop_assert_eq!(tree.terms.len(), terms.len());
+                prop_assert_eq!(tree.base.is_some(), base.is_some());
+                let text = tree.to_string();
+                let head = format!("{name} {}", if expected { "is selected" } else { "is not selected" });
+                prop_assert!(text.starts_with(&head), "{}", text);
+            }
+        }
+        // A deleted object's id is no longer explained.
+        if let Some(((ns, name), _)) = model.iter().next() {
+            let id = inv.id(ns, name).unwrap();
+            prop_assert!(inv.delete(id));
+            prop_assert!(inv.compile_any(base.as_ref(), &terms).explain(id).is_none());
+        }
+    }
+}

@@ -114,9 +114,12 @@ impl<'v> AnyPlan<'v> {
                 Some(sel) => Some(self.view.explain(id, sel)?),
                 None => None,
             };
+            // Name conditions are about cluster-scoped objects, as `term_set` looks them up:
+            // a namespaced object of the same name is never `In` and always `NotIn`.
+            let cluster_scoped = obj.namespace().is_empty();
             let names = term.names.as_ref().map(|ns| {
                 ns.iter()
-                    .map(|c| (c.clone(), (obj.name() == c.name) == c.equal))
+                    .map(|c| (c.clone(), (cluster_scoped && obj.name() == c.name) == c.equal))
                     .collect()
             });
             terms.push(TermTree { labels, names });
