@@ -71,8 +71,60 @@ fn check_queries(view: &View, model: &Model, sel: &Selector) -> Result<(), TestC
         let expected = sel.matches(labels);
         prop_assert_eq!(plan.matches(id), expected);
         prop_assert_eq!(sel.matches(&obj), expected, "ObjectRef as Labels");
-        prop_assert_eq!(view.explain(id, sel).unwrap().matched(), expected);
+        check_explanation(
+            &view.explain(id, sel).unwrap(),
+            ns,
+            name,
+            labels,
+            sel,
+            expected,
+        )?;
     }
+    Ok(())
+}
+
+/// An explanation against plain evaluation: one step per requirement, in order, each with the
+/// object's value and that requirement's own verdict; the first rejection; the printed form.
+fn check_explanation(
+    why: &label_selector::query::Explanation,
+    ns: &str,
+    name: &str,
+    labels: &LabelSet,
+    sel: &Selector,
+    expected: bool,
+) -> Result<(), TestCaseError> {
+    prop_assert_eq!(why.matched(), expected);
+    prop_assert_eq!(why.selector_is_nothing(), sel.is_nothing());
+    prop_assert_eq!(why.steps().len(), sel.requirements().len());
+    for (step, r) in why.steps().iter().zip(sel.requirements()) {
+        prop_assert_eq!(step.requirement(), r);
+        prop_assert_eq!(step.value(), labels.get(r.key()));
+        let alone = Selector::from_requirements([r.clone()]).matches(labels);
+        prop_assert_eq!(step.matched(), alone, "{}", r);
+    }
+    let first = why.steps().iter().find(|s| !s.matched());
+    prop_assert_eq!(why.first_rejection(), first);
+    let object = if ns.is_empty() {
+        name.to_string()
+    } else {
+        format!("{ns}/{name}")
+    };
+    let verdict = if expected {
+        "is selected"
+    } else {
+        "is not selected"
+    };
+    let mut text = format!("{object} {verdict}");
+    if sel.is_nothing() {
+        text.push_str(": the selector matches nothing");
+    } else if sel.requirements().is_empty() {
+        text.push_str(": the selector matches everything");
+    }
+    prop_assert!(why.to_string().starts_with(&text), "{}", why);
+    prop_assert_eq!(
+        why.to_string().lines().count(),
+        1 + sel.requirements().len()
+    );
     Ok(())
 }
 

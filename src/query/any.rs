@@ -119,7 +119,12 @@ impl<'v> AnyPlan<'v> {
             let cluster_scoped = obj.namespace().is_empty();
             let names = term.names.as_ref().map(|ns| {
                 ns.iter()
-                    .map(|c| (c.clone(), (cluster_scoped && obj.name() == c.name) == c.equal))
+                    .map(|c| {
+                        (
+                            c.clone(),
+                            (cluster_scoped && obj.name() == c.name) == c.equal,
+                        )
+                    })
                     .collect()
             });
             terms.push(TermTree { labels, names });
