@@ -713,3 +713,83 @@ proptest! {
         }
     }
 }
+
+/// The printed explanations, pinned: a selector's steps, `nothing` and `everything`, and an
+/// OR of terms with a base, an empty term and negated name conditions.
+#[test]
+fn explanations_print_each_step() {
+    use label_selector::query::{AnyTerm, NameCondition};
+    let mut inv = Inventory::new();
+    let web = inv
+        .insert("shop", "web-1", &pod(&[("app", "web"), ("env", "dev")]))
+        .unwrap();
+    let node = inv
+        .insert("", "node-a", &pod(&[("zone", "z1"), ("disk", "ssd")]))
+        .unwrap();
+    let sel: Selector = "app=web,env in (prod,dev),!gpu".parse().unwrap();
+    assert_eq!(
+        inv.explain(web, &sel).unwrap().to_string(),
+        "shop/web-1 is selected\n\
+         ok     app=web  (app=\"web\")\n\
+         ok     env in (dev,prod)  (env=\"dev\")\n\
+         ok     !gpu  (gpu absent)"
+    );
+    assert_eq!(
+        inv.explain(node, &"tier".parse().unwrap())
+            .unwrap()
+            .to_string(),
+        "node-a is not selected\nREJECT tier  (tier absent)"
+    );
+    assert_eq!(
+        inv.explain(web, &Selector::nothing()).unwrap().to_string(),
+        "shop/web-1 is not selected: the selector matches nothing"
+    );
+    assert_eq!(
+        inv.explain(web, &Selector::everything())
+            .unwrap()
+            .to_string(),
+        "shop/web-1 is selected: the selector matches everything"
+    );
+    let terms = [
+        AnyTerm::default(),
+        AnyTerm {
+            labels: Some("zone=z2".parse().unwrap()),
+            names: Some(vec![NameCondition {
+                name: "node-b".into(),
+                equal: false,
+            }]),
+        },
+        AnyTerm {
+            labels: None,
+            names: Some(vec![NameCondition {
+                name: "node-c".into(),
+                equal: false,
+            }]),
+        },
+    ];
+    let base: Selector = "disk=ssd".parse().unwrap();
+    let plan = inv.compile_any(Some(&base), &terms);
+    let tree = plan.explain(node).unwrap();
+    assert!(tree.matched());
+    assert_eq!(
+        tree.to_string(),
+        "node-a is selected\n\
+         base: ok     disk=ssd  (disk=\"ssd\")\n\
+         term 0: REJECT (empty term)\n\
+         term 1: REJECT zone=z2  (zone=\"z1\")\n\
+         term 1: ok     name not node-b  (name \"node-a\")\n\
+         term 2: ok     name not node-c  (name \"node-a\")"
+    );
+    let names: Vec<_> = plan.select().iter().collect();
+    assert_eq!(names, [node]);
+    let no_base = inv.compile_any(None, &terms[..2]).explain(node).unwrap();
+    assert!(!no_base.matched());
+    assert_eq!(
+        no_base.to_string(),
+        "node-a is not selected\n\
+         term 0: REJECT (empty term)\n\
+         term 1: REJECT zone=z2  (zone=\"z1\")\n\
+         term 1: ok     name not node-b  (name \"node-a\")"
+    );
+    assert!(inv.compile_any(None, &[]).select().is_empty());
+}
