@@ -612,6 +612,9 @@ fn large_inventories_cross_the_probing_thresholds() {
         "tier,env notin (prod)",
         "!tier,env in (prod,stage)",
         "env in (prod,dev),canary",
+        // Two sets and nothing else: counted by the two-input shortcut only if it builds both
+        // unions (a mutation sample survivor read a union as an empty posting there).
+        "env in (prod,dev),tier in (web,api)",
         "team=a,!tier",
         "team=a,tier",
         "!canary",
