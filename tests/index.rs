@@ -120,11 +120,9 @@ fn check_explanation(
     } else if sel.requirements().is_empty() {
         text.push_str(": the selector matches everything");
     }
-    prop_assert!(why.to_string().starts_with(&text), "{}", why);
-    prop_assert_eq!(
-        why.to_string().lines().count(),
-        1 + sel.requirements().len()
-    );
+    let printed = why.to_string();
+    prop_assert!(printed.starts_with(&text), "{}", printed);
+    prop_assert_eq!(printed.lines().count(), 1 + sel.requirements().len());
     Ok(())
 }
 
