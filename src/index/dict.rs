@@ -241,6 +241,16 @@ impl Dict {
         }
     }
 
+    /// Grows the slot table once so that `extra` more strings fit under the load limit,
+    /// instead of growing by half many times while they are interned (bulk loads).
+    pub(crate) fn reserve(&mut self, extra: usize) {
+        let want = (self.live.saturating_add(extra)).saturating_mul(5) / 4 + 1;
+        let want = want.min(1 << 32);
+        if want > self.slots.len() {
+            self.rehash(want);
+        }
+    }
+
     /// Moves every slot into a table of `slot_count` (at most 2^32) slots.
     fn rehash(&mut self, slot_count: usize) {
         let old = std::mem::replace(&mut self.slots, CowVec::filled(slot_count, 0u64));

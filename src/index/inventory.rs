@@ -44,7 +44,7 @@ use crate::selector::{check_name, check_namespace};
 /// # Ok::<(), label_selector::Error>(())
 /// ```
 pub struct Inventory {
-    view: View,
+    pub(super) view: View,
     /// The last published snapshot, if nothing changed since.
     current: Option<Snapshot>,
     published: Arc<RwLock<Snapshot>>,
@@ -147,7 +147,7 @@ impl Inventory {
 
     /// Checks that every table can take `labels` new strings of at most `bytes` bytes in all
     /// (and a name and a namespace), so that a change either completes or does not start.
-    fn room(&self, labels: usize, bytes: usize) -> Result<(), Error> {
+    pub(super) fn room(&self, labels: usize, bytes: usize) -> Result<(), Error> {
         let v = &self.view;
         if !v.names.has_room(1, MAX_NAME_BYTES) {
             return Err(Error::capacity("objects"));
@@ -414,7 +414,7 @@ impl Inventory {
         self.delete(id).then_some(id)
     }
 
-    fn changed(&mut self) {
+    pub(super) fn changed(&mut self) {
         self.view.version += 1;
         self.current = None;
     }
@@ -490,10 +490,10 @@ impl Inventory {
 }
 
 /// The longest object or namespace name the tables take (a DNS subdomain).
-const MAX_NAME_BYTES: usize = 253;
+pub(super) const MAX_NAME_BYTES: usize = 253;
 
 /// The bytes of a label set's keys and values: what interning it can add at most.
-fn label_bytes(labels: &LabelSet) -> usize {
+pub(super) fn label_bytes(labels: &LabelSet) -> usize {
     labels.iter().map(|(k, v)| k.len() + v.len()).sum()
 }
 

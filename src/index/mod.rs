@@ -11,6 +11,7 @@
 //!
 //! This module does not evaluate selectors; [`query`](crate::query) does, on any [`View`].
 
+mod bulk;
 pub(crate) mod cow;
 mod dict;
 mod hash;

@@ -241,6 +241,20 @@ pub(crate) fn bitmap_bytes(b: &RoaringBitmap) -> usize {
         + s.n_containers as usize * 32
 }
 
+/// Adds `ids`, sorted ascending and none of them present, to `b`: those past its largest
+/// member (the usual case in a bulk load) are appended in one pass, reused ids below it are
+/// inserted one by one.
+pub(crate) fn append_sorted(b: &mut RoaringBitmap, ids: &[u32]) {
+    let max = b.max();
+    let past = ids.partition_point(|&id| max.is_some_and(|m| id <= m));
+    for &id in &ids[..past] {
+        b.insert(id);
+    }
+    if b.append(ids[past..].iter().copied()).is_err() {
+        b.extend(ids[past..].iter().copied());
+    }
+}
+
 /// The ids holding one `key=value`, one key or one namespace. A single member is kept inline:
 /// most values of high-cardinality keys (`pod-template-hash`, instance names) have one object.
 #[derive(Clone, Debug, Default)]
@@ -324,6 +338,25 @@ impl Posting {
                 }
                 true
             }
+        }
+    }
+
+    /// Adds `ids`, sorted ascending and none of them present (a bulk load's new objects).
+    pub(crate) fn extend_sorted(&mut self, ids: &[u32]) {
+        match (&mut *self, ids) {
+            (_, []) => {}
+            (Posting::Empty, [x]) => *self = Posting::One(*x),
+            (Posting::Empty, _) => {
+                let b = RoaringBitmap::from_sorted_iter(ids.iter().copied())
+                    .unwrap_or_else(|_| ids.iter().copied().collect());
+                *self = Posting::Many(Arc::new(b));
+            }
+            (Posting::One(x), _) => {
+                let mut b: RoaringBitmap = ids.iter().copied().collect();
+                b.insert(*x);
+                *self = Posting::Many(Arc::new(b));
+            }
+            (Posting::Many(b), _) => append_sorted(Arc::make_mut(b), ids),
         }
     }
 
