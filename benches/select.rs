@@ -79,6 +79,26 @@ fn select(c: &mut Criterion) {
         g.bench_function("build", |b| {
             b.iter_with_large_drop(|| common::inventory_of(black_box(&pods)))
         });
+        // The bulk load holds what the one-by-one build holds (checked before timing).
+        let bulk = common::inventory_bulk(&pods);
+        let (a, b) = (inv.stats(), bulk.stats());
+        assert_eq!(
+            (a.objects, a.keys, a.values, a.namespaces),
+            (b.objects, b.keys, b.values, b.namespaces)
+        );
+        eprintln!(
+            "index/{size_name}: insert_all {:.1} bytes/pod, insert {:.1}",
+            b.total_bytes as f64 / n as f64,
+            a.total_bytes as f64 / n as f64
+        );
+        for text in [common::S1, common::S2, common::S3] {
+            let sel = Selector::parse(text).unwrap();
+            assert_eq!(bulk.select(&sel), snap.select(&sel));
+        }
+        drop(bulk);
+        g.bench_function("build (insert_all)", |b| {
+            b.iter_with_large_drop(|| common::inventory_bulk(black_box(&pods)))
+        });
         // The floor of any hash-based build here: a std HashMap of the pods' names alone.
         g.bench_function("baseline: std HashMap of (namespace, name)", |b| {
             b.iter_with_large_drop(|| {

@@ -266,6 +266,17 @@ pub(crate) fn inventory_of(pods: &[Pod]) -> label_selector::Inventory {
     inv
 }
 
+/// The same inventory as [`inventory_of`], built by one `insert_all`.
+pub(crate) fn inventory_bulk(pods: &[Pod]) -> label_selector::Inventory {
+    let mut inv = label_selector::Inventory::new();
+    inv.insert_all(
+        pods.iter()
+            .map(|p| (p.namespace.as_str(), p.name.as_str(), &p.labels)),
+    )
+    .unwrap();
+    inv
+}
+
 /// The reverse-matching population: selectors as controllers register them, and pod events.
 pub(crate) struct Population {
     /// `(namespace, selector, kind)`; kind is `svc`, `rs`, `pdb` or `set`.

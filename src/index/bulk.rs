@@ -109,7 +109,8 @@ impl Inventory {
         // New objects in input order; `(pair, id)` of their labels; their ids per key and
         // per namespace.
         let mut fresh: Vec<u32> = Vec::with_capacity(objects.len());
-        let mut by_pair: Vec<(u32, u32)> = Vec::new();
+        let labels = objects.iter().map(|(_, _, set)| set.len()).sum();
+        let mut by_pair: Vec<(u32, u32)> = Vec::with_capacity(labels);
         let mut by_key: Vec<Vec<u32>> = Vec::new();
         let mut by_ns: Vec<Vec<u32>> = Vec::new();
         // Relabels of objects that were live before, or new and named again.

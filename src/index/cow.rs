@@ -37,12 +37,22 @@ impl<T> Default for CowVec<T> {
 
 impl<T: Clone + Default> CowVec<T> {
     /// `n` copies of `value`.
+    ///
+    /// Built node by node (a rehash fills millions of slots), not by `push`, which copies
+    /// on write element by element.
     pub(crate) fn filled(n: usize, value: T) -> CowVec<T> {
-        let mut v = CowVec::default();
-        for _ in 0..n {
-            v.push(value.clone());
+        let leaf = |start: usize| -> Arc<[T]> {
+            (start..start + LEAF)
+                .map(|i| if i < n { value.clone() } else { T::default() })
+                .collect()
+        };
+        let node = |start: usize| -> Arc<[Arc<[T]>]> {
+            (0..NODE).map(|l| leaf(start + l * LEAF)).collect()
+        };
+        CowVec {
+            nodes: (0..n.div_ceil(CHUNK)).map(|i| node(i * CHUNK)).collect(),
+            len: n,
         }
-        v
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -205,6 +215,29 @@ mod tests {
         assert_eq!(snapshot.get(3 * CHUNK + 5), None);
         assert!(a.get_mut(a.len()).is_none());
         assert_eq!(a.iter().count(), a.len());
+    }
+
+    #[test]
+    fn filled_equals_pushing_and_grows_on() {
+        for n in [0, 1, 63, 64, 65, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5] {
+            let mut pushed = CowVec::default();
+            for _ in 0..n {
+                pushed.push(7u8);
+            }
+            let mut filled = CowVec::filled(n, 7u8);
+            assert_eq!(filled.len(), n);
+            assert!(filled.iter().eq(pushed.iter()), "{n}");
+            assert_eq!(filled.get(n), None);
+            filled.push(1);
+            *filled.get_or_grow(n + 70).unwrap() = 2;
+            let want: Vec<u8> = (0..n)
+                .map(|_| 7)
+                .chain([1])
+                .chain(vec![0; 69])
+                .chain([2])
+                .collect();
+            assert!(filled.iter().copied().eq(want), "{n}");
+        }
     }
 
     #[test]
