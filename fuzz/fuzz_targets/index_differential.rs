@@ -1,4 +1,4 @@
-//! Differential index: arbitrary insert / relabel / delete / publish / query sequences applied
+//! Differential index: arbitrary insert / bulk insert / relabel / delete / publish / query sequences applied
 //! to the bitmap index and to a plain map of label sets; every query must agree with
 //! `Selector::matches`, in the writer's view and in every snapshot taken along the way, and
 //! the index's invariants must hold at the end.
@@ -55,6 +55,7 @@ fuzz_target!(|data: &[u8]| {
     let mut inv = Inventory::new();
     let mut model = Model::new();
     let mut snapshots: Vec<(Snapshot, Model)> = Vec::new();
+    let mut big_done = false;
     let name = |b: &mut Bytes<'_>| -> Option<(String, String)> {
         Some((
             b.pick(NAMESPACES)?.to_string(),
@@ -63,11 +64,54 @@ fuzz_target!(|data: &[u8]| {
     };
     while let Some(op) = b.next() {
         match op % 6 {
-            0 | 1 => {
+            0 => {
                 let Some((ns, n)) = name(&mut b) else { break };
                 let Some(l) = labels(&mut b) else { break };
                 inv.insert(&ns, &n, &l).expect("valid names insert");
                 model.insert((ns, n), l);
+            }
+            1 => {
+                // A bulk load: a few named objects (upserts, names repeated in the batch),
+                // or once per input thousands of objects cycling through drawn label sets
+                // (past the 4 096-entry nodes and into bitset containers).
+                let Some(size) = b.next() else { break };
+                let mut batch: Vec<(String, String, LabelSet)> = Vec::new();
+                if size >= 250 && !big_done {
+                    big_done = true;
+                    let Some(ns) = b.pick(NAMESPACES) else { break };
+                    let mut sets = Vec::new();
+                    for _ in 0..4 {
+                        let Some(l) = labels(&mut b) else { break };
+                        sets.push(l);
+                    }
+                    if sets.is_empty() {
+                        break;
+                    }
+                    for i in 0..usize::from(size - 249) * 3_000 {
+                        let l = sets[i % sets.len()].clone();
+                        batch.push((ns.to_string(), format!("bulk-{i}"), l));
+                    }
+                } else {
+                    for _ in 0..size % 8 {
+                        let Some((ns, n)) = name(&mut b) else { break };
+                        let Some(l) = labels(&mut b) else { break };
+                        batch.push((ns, n, l));
+                    }
+                }
+                let want: Vec<_> = batch.iter().map(|(ns, n, _)| inv.id(ns, n)).collect();
+                let ids = inv
+                    .insert_all(batch.iter().map(|(ns, n, l)| (ns.as_str(), n.as_str(), l)))
+                    .expect("valid names insert");
+                for (id, known) in ids.iter().zip(want) {
+                    if let Some(known) = known {
+                        assert_eq!(*id, known, "an upsert keeps the id");
+                    }
+                }
+                for ((ns, n, l), id) in batch.into_iter().zip(&ids) {
+                    let o = inv.get(*id).expect("inserted ids are live");
+                    assert_eq!((o.namespace(), o.name()), (ns.as_str(), n.as_str()));
+                    model.insert((ns, n), l);
+                }
             }
             2 => {
                 let Some(key) = name(&mut b) else { break };
