@@ -943,3 +943,17 @@ fn a_refused_bulk_load_changes_nothing() {
     assert_eq!(inv.count(&"app=web".parse().unwrap()), version.len() as u64);
     assert_eq!(inv.insert_all([]).unwrap(), []);
 }
+
+/// A refused item's error reads with its place in the batch.
+#[test]
+fn a_bulk_load_error_names_the_item() {
+    let web = pod(&[("app", "web")]);
+    let err = Inventory::new()
+        .insert_all([("shop", "a", &web), ("Shop", "b", &web)])
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "[1]: namespace must be empty or a DNS label: at most 63 bytes of [a-z0-9-], starting \
+         and ending alphanumeric\n  Shop\n  ^"
+    );
+}

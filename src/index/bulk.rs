@@ -16,7 +16,7 @@ use super::inventory::{Inventory, MAX_NAME_BYTES, label_bytes};
 use super::set::{ObjectId, Posting, append_sorted};
 use super::view::PairIds;
 use crate::error::Error;
-use crate::selector::{LabelSet, check_name, check_namespace, parse_int};
+use crate::selector::{LabelSet, check_name, check_namespace};
 
 /// A relabel to apply after the new objects' postings are built.
 type Later<'a> = (u32, &'a LabelSet);
@@ -209,26 +209,6 @@ impl Inventory {
         }
         Ok(ids)
     }
-
-    /// Interns one label of a new object (its postings come later); returns (key, pair).
-    fn intern_label(&mut self, key: &str, value: &str) -> Result<(u32, u32), Error> {
-        let v = &mut self.view;
-        let (k, _) = v
-            .keys
-            .intern(0, key)
-            .ok_or_else(|| Error::capacity("keys"))?;
-        let (p, new) = v
-            .pairs
-            .intern(k, value)
-            .ok_or_else(|| Error::capacity("label values"))?;
-        if new
-            && let Some(n) = parse_int(value)
-            && let Some(slot) = v.numeric.get_or_grow(k as usize)
-        {
-            Arc::make_mut(slot.get_or_insert_with(Default::default)).insert((n, p));
-        }
-        Ok((k, p))
-    }
 }
 
 /// The list at `i`, growing `lists` with empty ones first.
@@ -240,12 +220,14 @@ fn grow(lists: &mut Vec<Vec<u32>>, i: u32) -> &mut Vec<u32> {
     &mut lists[i]
 }
 
+/// Sorts ids that did not arrive in ascending order.
 fn sort_if(ids: &mut [u32], ascending: bool) {
     if !ascending {
         ids.sort_unstable();
     }
 }
 
+/// The posting at `i`, grown into place; a full table is a capacity error naming `what`.
 fn posting_at<'p>(
     postings: &'p mut super::cow::CowVec<Posting>,
     i: usize,

@@ -164,15 +164,9 @@ impl Inventory {
         Ok(())
     }
 
-    /// Adds one label of object `id` to the postings; returns (key id, pair id). With `key_too`
-    /// false the object already has the key (a value is being replaced).
-    fn add_label(
-        &mut self,
-        id: u32,
-        key: &str,
-        value: &str,
-        key_too: bool,
-    ) -> Result<(u32, u32), Error> {
+    /// Interns a key and its `key=value` pair (a new integer value also joins the key's
+    /// numeric view); returns (key id, pair id). Postings are the caller's.
+    pub(super) fn intern_label(&mut self, key: &str, value: &str) -> Result<(u32, u32), Error> {
         let v = &mut self.view;
         let (k, _) = v
             .keys
@@ -188,6 +182,20 @@ impl Inventory {
         {
             Arc::make_mut(slot.get_or_insert_with(Default::default)).insert((n, p));
         }
+        Ok((k, p))
+    }
+
+    /// Adds one label of object `id` to the postings; returns (key id, pair id). With `key_too`
+    /// false the object already has the key (a value is being replaced).
+    fn add_label(
+        &mut self,
+        id: u32,
+        key: &str,
+        value: &str,
+        key_too: bool,
+    ) -> Result<(u32, u32), Error> {
+        let (k, p) = self.intern_label(key, value)?;
+        let v = &mut self.view;
         v.pair_postings
             .get_or_grow(p as usize)
             .ok_or_else(|| Error::capacity("label values"))?
