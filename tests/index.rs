@@ -870,7 +870,7 @@ fn bulk_loads_at_scale_equal_inserts_in_order() {
             ("shard", shard),
             ("instance", instance),
         ];
-        if i % 10 == 0 {
+        if i.is_multiple_of(10) {
             pairs.push(("canary", String::new()));
         }
         LabelSet::from_pairs(pairs).unwrap()
