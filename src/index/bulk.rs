@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use smallvec::SmallVec;
 
-use super::inventory::{Inventory, MAX_NAME_BYTES, label_bytes};
+use super::inventory::{Inventory, label_bytes};
 use super::set::{ObjectId, Posting, append_sorted};
 use super::view::PairIds;
 use crate::error::Error;
@@ -69,25 +69,12 @@ impl Inventory {
             labels = labels.saturating_add(set.len());
             bytes = bytes.saturating_add(label_bytes(set));
         }
-        let n = objects.len();
-        let v = &self.view;
-        if !v.names.has_room(n, n.saturating_mul(MAX_NAME_BYTES)) {
-            return Err(Error::capacity("objects"));
-        }
-        if !v.namespaces.has_room(n, n.saturating_mul(MAX_NAME_BYTES)) {
-            return Err(Error::capacity("namespaces"));
-        }
-        if !v.keys.has_room(labels, bytes) {
-            return Err(Error::capacity("keys"));
-        }
-        if !v.pairs.has_room(labels, bytes) {
-            return Err(Error::capacity("label values"));
-        }
-        if n == 0 {
+        self.room(objects.len(), labels, bytes)?;
+        if objects.is_empty() {
             return Ok(Vec::new());
         }
         let saved = self.checkpoint();
-        match self.insert_all_checked(&objects) {
+        match self.insert_all_checked(&objects, labels) {
             Ok(ids) => {
                 self.changed();
                 Ok(ids)
@@ -99,17 +86,17 @@ impl Inventory {
         }
     }
 
-    /// The work of [`insert_all`](Inventory::insert_all) once the batch is validated; on
-    /// error the caller restores the checkpoint.
+    /// The work of [`insert_all`](Inventory::insert_all) once the batch (of `labels` labels
+    /// in all) is validated; on error the caller restores the checkpoint.
     fn insert_all_checked(
         &mut self,
         objects: &[(&str, &str, &LabelSet)],
+        labels: usize,
     ) -> Result<Vec<ObjectId>, Error> {
         let mut ids = Vec::with_capacity(objects.len());
         // New objects in input order; `(pair, id)` of their labels; their ids per key and
         // per namespace.
         let mut fresh: Vec<u32> = Vec::with_capacity(objects.len());
-        let labels = objects.iter().map(|(_, _, set)| set.len()).sum();
         let mut by_pair: Vec<(u32, u32)> = Vec::with_capacity(labels);
         let mut by_key: Vec<Vec<u32>> = Vec::new();
         let mut by_ns: Vec<Vec<u32>> = Vec::new();
@@ -160,10 +147,8 @@ impl Inventory {
         // Ids come in input order: ascending unless freed ids were reused.
         let ascending = fresh.windows(2).all(|w| w[0] < w[1]);
         let v = &mut self.view;
-        let mut live: Vec<u32> = fresh;
-        if !ascending {
-            live.sort_unstable();
-        }
+        let mut live = fresh;
+        sort_if(&mut live, ascending);
         append_sorted(Arc::make_mut(&mut v.live), &live);
         for (ns, mut members) in by_ns.into_iter().enumerate() {
             if !members.is_empty() {

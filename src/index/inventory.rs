@@ -120,7 +120,7 @@ impl Inventory {
     ) -> Result<ObjectId, Error> {
         check_namespace(namespace)?;
         check_name(name)?;
-        self.room(labels.len(), label_bytes(labels))?;
+        self.room(1, labels.len(), label_bytes(labels))?;
         let v = &mut self.view;
         let (ns, _) = v
             .namespaces
@@ -146,13 +146,15 @@ impl Inventory {
     }
 
     /// Checks that every table can take `labels` new strings of at most `bytes` bytes in all
-    /// (and a name and a namespace), so that a change either completes or does not start.
-    pub(super) fn room(&self, labels: usize, bytes: usize) -> Result<(), Error> {
+    /// (and `objects` names and namespaces), so that a change either completes or does not
+    /// start.
+    pub(super) fn room(&self, objects: usize, labels: usize, bytes: usize) -> Result<(), Error> {
         let v = &self.view;
-        if !v.names.has_room(1, MAX_NAME_BYTES) {
+        let names = objects.saturating_mul(MAX_NAME_BYTES);
+        if !v.names.has_room(objects, names) {
             return Err(Error::capacity("objects"));
         }
-        if !v.namespaces.has_room(1, MAX_NAME_BYTES) {
+        if !v.namespaces.has_room(objects, names) {
             return Err(Error::capacity("namespaces"));
         }
         if !v.keys.has_room(labels, bytes) {
@@ -247,7 +249,7 @@ impl Inventory {
     /// [`ErrorKind::NoSuchObject`] if `id` is not live.
     pub fn set_labels(&mut self, id: ObjectId, labels: &LabelSet) -> Result<(), Error> {
         let old = self.pairs_of(id)?;
-        self.room(labels.len(), label_bytes(labels))?;
+        self.room(1, labels.len(), label_bytes(labels))?;
         if self.write_labels(id.get(), &old, labels)? {
             self.changed();
         }
@@ -339,7 +341,7 @@ impl Inventory {
                 LabelEdit::Remove { key } => key.len(),
             })
             .sum();
-        self.room(edits.len(), bytes)?;
+        self.room(1, edits.len(), bytes)?;
         let raw = id.get();
         if !overwrite {
             let view = &self.view;
@@ -498,7 +500,7 @@ impl Inventory {
 }
 
 /// The longest object or namespace name the tables take (a DNS subdomain).
-pub(super) const MAX_NAME_BYTES: usize = 253;
+const MAX_NAME_BYTES: usize = 253;
 
 /// The bytes of a label set's keys and values: what interning it can add at most.
 pub(super) fn label_bytes(labels: &LabelSet) -> usize {

@@ -346,17 +346,12 @@ impl Posting {
         match (&mut *self, ids) {
             (_, []) => {}
             (Posting::Empty, [x]) => *self = Posting::One(*x),
-            (Posting::Empty, _) => {
-                let b = RoaringBitmap::from_sorted_iter(ids.iter().copied())
-                    .unwrap_or_else(|_| ids.iter().copied().collect());
-                *self = Posting::Many(Arc::new(b));
-            }
-            (Posting::One(x), _) => {
-                let mut b: RoaringBitmap = ids.iter().copied().collect();
-                b.insert(*x);
-                *self = Posting::Many(Arc::new(b));
-            }
             (Posting::Many(b), _) => append_sorted(Arc::make_mut(b), ids),
+            (_, _) => {
+                let mut b = self.to_bitmap();
+                append_sorted(&mut b, ids);
+                *self = Posting::Many(Arc::new(b));
+            }
         }
     }
 
