@@ -26,6 +26,43 @@ fn label_set_is_sorted_validated_and_last_wins() {
 }
 
 #[test]
+fn keys_already_in_order_keep_the_last_of_a_repeated_key() {
+    // In key order with a repeat: the sorted fast path must still drop the earlier entry.
+    let set = LabelSet::from_pairs([("a", "1"), ("a", "2"), ("b", "3")]).unwrap();
+    assert_eq!(set.iter().collect::<Vec<_>>(), [("a", "2"), ("b", "3")]);
+    assert_eq!(set.len(), 2);
+    // In reverse order: sorted before use.
+    let set = LabelSet::from_pairs([("c", "1"), ("b", "2"), ("a", "3")]).unwrap();
+    assert_eq!(
+        set.iter().collect::<Vec<_>>(),
+        [("a", "3"), ("b", "2"), ("c", "1")]
+    );
+    assert_eq!(set.get("a"), Some("3"));
+    let json: LabelSet = serde_json::from_str(r#"{"x": "1", "x": "2"}"#).unwrap();
+    assert_eq!(json.iter().collect::<Vec<_>>(), [("x", "2")]);
+}
+
+#[test]
+fn labels_are_read_through_references() {
+    fn read<L: Labels>(labels: L, key: &str) -> (Option<String>, Option<usize>) {
+        (
+            labels.get_label(key).map(str::to_string),
+            labels.as_label_set().map(LabelSet::len),
+        )
+    }
+    let set = LabelSet::from_pairs([("app", "web"), ("tier", "db")]).unwrap();
+    assert_eq!(read(&set, "app"), (Some("web".to_string()), Some(2)));
+    assert_eq!(read(&&set, "tier"), (Some("db".to_string()), Some(2)));
+    assert_eq!(read(&set, "nope"), (None, Some(2)));
+    let map: std::collections::BTreeMap<String, String> =
+        [("app".to_string(), "api".to_string())].into();
+    assert_eq!(read(&map, "app"), (Some("api".to_string()), None));
+    let selector = label_selector::Selector::parse("app=web,tier").unwrap();
+    assert!(selector.matches(&&set));
+    assert!(!selector.matches(&&map));
+}
+
+#[test]
 fn insert_and_remove() {
     let mut set = LabelSet::new();
     assert_eq!(set.insert("app", "web").unwrap(), None);

@@ -2,7 +2,7 @@
 //! and message.
 
 use label_selector::syntax;
-use label_selector::{Error, ErrorKind, Expected, Limits, Operator, Selector};
+use label_selector::{Error, ErrorKind, Expected, LabelSet, Limits, Operator, Selector};
 
 use crate::util::{check_error, data};
 
@@ -251,6 +251,48 @@ fn from_str_and_serde_use_the_canonical_string() {
     );
     let opt: Option<Selector> = serde_json::from_str("\"x\"").unwrap();
     assert_eq!(opt.unwrap().to_string(), "x");
+}
+
+#[test]
+fn serde_errors_say_what_was_expected_and_null_is_read_through_buffers() {
+    let err = serde_json::from_str::<Selector>("3").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid type: integer `3`, expected a label selector string or null at line 1 column 1"
+    );
+    let err = serde_json::from_str::<LabelSet>("[]").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid type: sequence, expected a map of label keys to string values at line 1 column 0"
+    );
+    let err = serde_json::from_str::<LabelSet>(r#"{"a": 1}"#).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid type: integer `1`, expected a string at line 1 column 7"
+    );
+    let owned: LabelSet = serde_json::from_str(r#"{"a\u0062": "\u0063"}"#).unwrap();
+    assert_eq!(owned.get("ab"), Some("c"));
+    let from_value: LabelSet = serde_json::from_value(serde_json::json!({"app": "web"})).unwrap();
+    assert_eq!(from_value.get("app"), Some("web"));
+
+    // `#[serde(flatten)]` buffers the input, and a buffered null reaches the visitor as a
+    // unit, not as `None`: it must still read as "selects nothing" / no labels.
+    #[derive(serde::Deserialize)]
+    struct Inner {
+        selector: Selector,
+        labels: LabelSet,
+    }
+    #[derive(serde::Deserialize)]
+    struct Outer {
+        #[serde(flatten)]
+        inner: Inner,
+    }
+    let o: Outer = serde_json::from_str(r#"{"selector": null, "labels": null}"#).unwrap();
+    assert!(o.inner.selector.is_nothing());
+    assert!(o.inner.labels.is_empty());
+    let o: Outer = serde_json::from_str(r#"{"selector": "a", "labels": {"a": "1"}}"#).unwrap();
+    assert_eq!(o.inner.selector.to_string(), "a");
+    assert_eq!(o.inner.labels.get("a"), Some("1"));
 }
 
 #[test]

@@ -24,7 +24,7 @@ fn translate(r: &AstRequirement<'_>, input: &str) -> Result<Requirement, Error> 
         values: &value_span,
         operator: r.operator_span(),
     };
-    Requirement::build_spanned(r.key(), r.operator(), values, &spans, input, true)
+    Requirement::build_spanned(r.key(), r.operator(), values, &spans, input)
 }
 
 impl Selector {

@@ -150,16 +150,16 @@ impl Requirement {
         })
     }
 
-    /// Like [`Requirement::new`] but reporting faults at positions of a source text.
+    /// Like [`Requirement::new`] but reporting faults at positions of a source text; the key
+    /// was checked already (the parser reports a key fault before it reads the values).
     pub(crate) fn build_spanned(
         key: &str,
         operator: Operator,
         values: SmallVec<[String; 2]>,
         spans: &Spans<'_>,
         input: &str,
-        key_checked: bool,
     ) -> Result<Requirement, Error> {
-        Requirement::build(key.to_string(), operator, values, !key_checked).map_err(
+        Requirement::build(key.to_string(), operator, values, false).map_err(
             |((kind, span), field)| {
                 let base = match field {
                     Field::Key(_) => spans.key.start,
