@@ -158,4 +158,19 @@ fn validators_name_the_fault() {
         &ErrorKind::ValueInvalid
     );
     assert_eq!(validate_label_value("_a").unwrap_err().span(), 0..1);
+
+    // A "too long" span starts at the limit, or before it when a character straddles it.
+    let straddles = format!("{}\u{e9}b", "a".repeat(62)); // `é` is bytes 62..64
+    let err = validate_label_value(&straddles).unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::ValueTooLong { len: 65 });
+    assert_eq!(err.span(), 62..65);
+    assert_eq!(validate_label_value(&"v".repeat(64)).unwrap_err().span(), 63..64);
+    let key = format!("x/{}\u{e9}b", "a".repeat(62)); // the name's 63-byte limit is byte 65
+    let err = validate_label_key(&key).unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::KeyNameTooLong { len: 65 });
+    assert_eq!(err.span(), 64..67);
+    let key = format!("{}\u{e9}/x", "a".repeat(252)); // the prefix's limit is byte 253
+    let err = validate_label_key(&key).unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::KeyPrefixTooLong { len: 254 });
+    assert_eq!(err.span(), 252..254);
 }
