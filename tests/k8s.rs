@@ -602,3 +602,94 @@ status:
         ("Ubuntu 24.04.1 LTS", "6.8.0-1015-aws", "containerd://2.0.2")
     );
 }
+
+#[test]
+fn kinds_and_keys_name_objects_as_kubernetes_does() {
+    use label_selector::k8s::{Kind, ObjectKey};
+    let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Pod",
+            "Node",
+            "Namespace",
+            "Service",
+            "ReplicaSet",
+            "Deployment",
+            "StatefulSet",
+            "DaemonSet",
+            "PodDisruptionBudget",
+            "ReplicationController"
+        ]
+    );
+    let mut workloads = Vec::new();
+    for kind in Kind::ALL {
+        assert_eq!(Kind::parse(kind.as_str()), Some(kind));
+        assert_eq!(kind.to_string(), kind.as_str());
+        assert_eq!(
+            kind.is_namespaced(),
+            !matches!(kind, Kind::Node | Kind::Namespace),
+            "{kind}"
+        );
+        if let Some(w) = kind.workload_kind() {
+            assert_eq!(Kind::from(w), kind);
+            assert_eq!(w.as_str(), kind.as_str());
+            assert_eq!(w.to_string(), kind.as_str());
+            workloads.push(w);
+        }
+    }
+    assert_eq!(
+        workloads,
+        [
+            WorkloadKind::ReplicaSet,
+            WorkloadKind::Deployment,
+            WorkloadKind::StatefulSet,
+            WorkloadKind::DaemonSet,
+            WorkloadKind::ReplicationController
+        ]
+    );
+    let api: Vec<&str> = workloads.iter().map(|w| w.api_version()).collect();
+    assert_eq!(api, ["apps/v1", "apps/v1", "apps/v1", "apps/v1", "v1"]);
+    let owns: Vec<bool> = workloads.iter().map(|w| w.owns_pods()).collect();
+    assert_eq!(owns, [true, false, true, true, true]);
+    assert_eq!(Kind::parse("pod"), None);
+    assert_eq!(Kind::parse(""), None);
+
+    let svc = ObjectKey::new(Kind::Service, "shop", "web");
+    assert_eq!(
+        (svc.kind(), svc.namespace(), svc.name()),
+        (Kind::Service, "shop", "web")
+    );
+    assert_eq!(svc.to_string(), "Service shop/web");
+    assert_eq!(
+        serde_json::to_string(&svc).unwrap(),
+        r#"{"kind":"Service","namespace":"shop","name":"web"}"#
+    );
+    // Cluster-scoped kinds drop the namespace they are given.
+    let node = ObjectKey::new(Kind::Node, "shop", "n1");
+    assert_eq!(
+        (node.kind(), node.namespace(), node.name()),
+        (Kind::Node, "", "n1")
+    );
+    assert_eq!(node, ObjectKey::node("n1"));
+    assert_eq!(node.to_string(), "Node n1");
+    assert_eq!(
+        serde_json::to_string(&node).unwrap(),
+        r#"{"kind":"Node","name":"n1"}"#
+    );
+    let pod = ObjectKey::pod("shop", "a");
+    assert_eq!(
+        (pod.kind(), pod.namespace(), pod.name()),
+        (Kind::Pod, "shop", "a")
+    );
+    // Keys order by kind, then namespace, then name.
+    let mut keys = vec![
+        ObjectKey::new(Kind::Service, "a", "z"),
+        ObjectKey::pod("b", "a"),
+        ObjectKey::pod("a", "b"),
+        ObjectKey::node("m"),
+    ];
+    keys.sort();
+    let printed: Vec<String> = keys.iter().map(ToString::to_string).collect();
+    assert_eq!(printed, ["Pod a/b", "Pod b/a", "Node m", "Service a/z"]);
+}

@@ -164,7 +164,10 @@ fn validators_name_the_fault() {
     let err = validate_label_value(&straddles).unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::ValueTooLong { len: 65 });
     assert_eq!(err.span(), 62..65);
-    assert_eq!(validate_label_value(&"v".repeat(64)).unwrap_err().span(), 63..64);
+    assert_eq!(
+        validate_label_value(&"v".repeat(64)).unwrap_err().span(),
+        63..64
+    );
     let key = format!("x/{}\u{e9}b", "a".repeat(62)); // the name's 63-byte limit is byte 65
     let err = validate_label_key(&key).unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::KeyNameTooLong { len: 65 });
