@@ -693,3 +693,103 @@ fn kinds_and_keys_name_objects_as_kubernetes_does() {
     let printed: Vec<String> = keys.iter().map(ToString::to_string).collect();
     assert_eq!(printed, ["Pod a/b", "Pod b/a", "Node m", "Service a/z"]);
 }
+
+#[test]
+fn watch_events_read_in_either_field_order_and_statuses_print_their_parts() {
+    use label_selector::k8s::{Status, WatchEvent};
+    let pod = r#"{"kind": "Pod", "metadata": {"name": "a", "namespace": "shop"}}"#;
+    let read = |text: &str| serde_json::from_str::<WatchEvent>(text);
+    for (t, want) in [("ADDED", 0), ("MODIFIED", 1), ("DELETED", 2)] {
+        for text in [
+            format!(r#"{{"type": "{t}", "object": {pod}}}"#),
+            format!(r#"{{"object": {pod}, "x": 1, "type": "{t}"}}"#),
+        ] {
+            let (got, o) = match read(&text).unwrap() {
+                WatchEvent::Added(o) => (0, o),
+                WatchEvent::Modified(o) => (1, o),
+                WatchEvent::Deleted(o) => (2, o),
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(got, want, "{text}");
+            let Object::Pod(p) = o else { panic!("{text}") };
+            assert_eq!(
+                (p.metadata.namespace.as_str(), p.metadata.name.as_str()),
+                ("shop", "a")
+            );
+        }
+    }
+    let bookmark = r#"{"kind": "Pod", "metadata": {"resourceVersion": "17"}}"#;
+    for text in [
+        format!(r#"{{"type": "BOOKMARK", "object": {bookmark}}}"#),
+        format!(r#"{{"object": {bookmark}, "type": "BOOKMARK"}}"#),
+    ] {
+        assert_eq!(
+            read(&text).unwrap(),
+            WatchEvent::Bookmark {
+                resource_version: "17".into()
+            }
+        );
+    }
+    assert_eq!(
+        read(r#"{"type": "BOOKMARK", "object": {}}"#).unwrap(),
+        WatchEvent::Bookmark {
+            resource_version: String::new()
+        }
+    );
+    let status = r#"{"kind": "Status", "code": 410, "reason": "Expired", "message": "too old"}"#;
+    for text in [
+        format!(r#"{{"type": "ERROR", "object": {status}}}"#),
+        format!(r#"{{"object": {status}, "type": "ERROR"}}"#),
+    ] {
+        let WatchEvent::Error(s) = read(&text).unwrap() else {
+            panic!("{text}")
+        };
+        assert_eq!(s.to_string(), "410 Expired: too old");
+    }
+
+    let err = |text: &str| read(text).unwrap_err().to_string();
+    assert_eq!(
+        err(r#"{"object": {}}"#),
+        "missing field `type` at line 1 column 14"
+    );
+    assert_eq!(
+        err(r#"{"type": "ADDED"}"#),
+        "missing field `object` at line 1 column 17"
+    );
+    assert!(
+        err(&format!(
+            r#"{{"type": "ADDED", "object": {pod}, "object": {pod}}}"#
+        ))
+        .starts_with("duplicate field `object`"),
+    );
+    assert!(
+        err("[]").contains(r#"expected a watch event {"type": ..., "object": ...}"#),
+        "{}",
+        err("[]")
+    );
+    let bad = r#"{"object": {"kind": "Pod", "metadata": {"name": 3}}, "type": "ADDED"}"#;
+    assert_eq!(
+        err(bad),
+        "object: invalid type: integer `3`, expected a string at line 1 column 69"
+    );
+
+    let show = |code: Option<i32>, reason: Option<&str>, message: Option<&str>| {
+        Status {
+            code,
+            reason: reason.map(Into::into),
+            message: message.map(Into::into),
+        }
+        .to_string()
+    };
+    assert_eq!(show(Some(410), Some("Gone"), Some("m")), "410 Gone: m");
+    assert_eq!(show(Some(410), None, Some("m")), "410: m");
+    assert_eq!(show(None, Some("Gone"), Some("m")), "Gone: m");
+    assert_eq!(show(None, None, Some("m")), "m");
+    assert_eq!(
+        show(Some(500), Some("InternalError"), None),
+        "500 InternalError"
+    );
+    assert_eq!(show(Some(500), None, None), "500");
+    assert_eq!(show(None, Some("Gone"), None), "Gone");
+    assert_eq!(show(None, None, None), "watch error");
+}
