@@ -159,6 +159,25 @@ fn validators_name_the_fault() {
     );
     assert_eq!(validate_label_value("_a").unwrap_err().span(), 0..1);
 
+    // Namespaces: empty, or an RFC 1123 DNS label of at most 63 bytes.
+    for ok in ["", "a", "kube-system", "0a9", &"a".repeat(63)] {
+        assert!(label_selector::validate_namespace(ok).is_ok(), "{ok}");
+    }
+    for (bad, span) in [
+        ("A", 0..1),
+        ("-a", 0..1),
+        ("a-", 1..2),
+        ("ab-", 2..3),
+        ("a_b", 1..2),
+        ("a\u{e9}b", 1..3),
+        ("ab\u{e9}", 2..4),
+        (&"a".repeat(64), 63..64),
+    ] {
+        let err = label_selector::validate_namespace(bad).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::NamespaceInvalid, "{bad}");
+        assert_eq!(err.span(), span, "{bad}");
+    }
+
     // A "too long" span starts at the limit, or before it when a character straddles it.
     let straddles = format!("{}\u{e9}b", "a".repeat(62)); // `é` is bytes 62..64
     let err = validate_label_value(&straddles).unwrap_err();
