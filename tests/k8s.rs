@@ -793,3 +793,102 @@ fn watch_events_read_in_either_field_order_and_statuses_print_their_parts() {
     assert_eq!(show(None, Some("Gone"), None), "Gone");
     assert_eq!(show(None, None, None), "watch error");
 }
+
+#[test]
+fn timestamps_read_as_go_reads_rfc3339() {
+    use label_selector::k8s::parse_timestamp;
+    for (text, want) in [
+        ("2000-02-29T00:00:00Z", 951_782_400),
+        ("1900-03-01T00:00:00Z", -2_203_891_200),
+        ("1969-12-31T23:59:59Z", -1),
+        ("0000-01-01T00:00:00Z", -62_167_219_200),
+        ("9999-12-31T23:59:59Z", 253_402_300_799),
+        ("2024-12-31T23:59:59-23:59", 1_735_775_939),
+        ("1600-02-29T12:00:00+05:30", -11_670_975_000),
+        ("2026-03-01T12:00:00.123456789Z", 1_772_366_400),
+    ] {
+        assert_eq!(parse_timestamp(text), Some(want), "{text}");
+    }
+    for text in [
+        "2026-02-29T00:00:00Z",      // not a leap year
+        "1900-02-29T00:00:00Z",      // nor is 1900
+        "2026-04-31T00:00:00Z",      // April has 30 days
+        "2026-00-01T00:00:00Z",      // month 0
+        "2026-13-01T00:00:00Z",      // month 13
+        "2026-01-00T00:00:00Z",      // day 0
+        "2026-01-01T24:00:00Z",      // hour 24
+        "2026-01-01T00:60:00Z",      // minute 60
+        "2026-01-01T00:00:60Z",      // Go refuses a leap second
+        "2026-01-01t00:00:00Z",      // Go wants an uppercase T
+        "2026-01-01 00:00:00Z",      // and no space
+        "2026-01-01T00:00:00z",      // and an uppercase Z
+        "2026-01-01T00:00:00.Z",     // a fraction needs a digit
+        "2026-01-01T00:00:00+24:00", // offsets up to 23:59
+        "2026-01-01T00:00:00+00:60",
+        "2026-01-01T00:00:00+0100",
+        "2026-01-01T00:00:00+01:0",
+        "2026-01-01T00:00:00 01:00",
+        "2026-01-01T00:00:00",
+        "2026-01-01T00:00:0Z",
+        "2026-1-01T00:00:00Z",
+        "+026-01-01T00:00:00Z",
+        "2026-01-01T00:00:00ZZ",
+        "2026/01/01T00:00:00Z",
+        "2026-01-01T00-00:00Z",
+        "2026-01-01T00:00-00Z",
+        "2026-01-01T00:00:00.5x",
+        "",
+    ] {
+        assert_eq!(parse_timestamp(text), None, "{text}");
+    }
+}
+
+proptest::proptest! {
+    /// Against a plain count of days, year by year, over every field's valid range and one
+    /// past it.
+    #[test]
+    fn timestamps_equal_a_plain_calendar(
+        y in 0i64..=9999, mo in 0i64..=13, d in 0i64..=32, h in 0i64..=24, mi in 0i64..=60,
+        s in 0i64..=60, frac in proptest::option::of("[0-9]{1,12}"),
+        zone in proptest::option::of((proptest::bool::ANY, 0i64..=24, 0i64..=60)),
+    ) {
+        fn leap(y: i64) -> bool {
+            y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+        }
+        fn month_days(y: i64, m: i64) -> i64 {
+            [31, if leap(y) { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m as usize - 1]
+        }
+        let mut text = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}");
+        if let Some(f) = &frac {
+            text.push('.');
+            text.push_str(f);
+        }
+        let offset = match zone {
+            None => {
+                text.push('Z');
+                Some(0)
+            }
+            Some((east, oh, om)) => {
+                text.push_str(&format!("{}{oh:02}:{om:02}", if east { '+' } else { '-' }));
+                (oh < 24 && om < 60).then_some((oh * 3600 + om * 60) * if east { 1 } else { -1 })
+            }
+        };
+        let valid = (1..=12).contains(&mo)
+            && d >= 1
+            && d <= month_days(y, mo)
+            && h < 24
+            && mi < 60
+            && s < 60;
+        let want = offset.filter(|_| valid).map(|offset| {
+            let mut days: i64 = 0;
+            if y >= 1970 {
+                days += (1970..y).map(|yy| if leap(yy) { 366 } else { 365 }).sum::<i64>();
+            } else {
+                days -= (y..1970).map(|yy| if leap(yy) { 366 } else { 365 }).sum::<i64>();
+            }
+            days += (1..mo).map(|m| month_days(y, m)).sum::<i64>() + d - 1;
+            days * 86_400 + h * 3600 + mi * 60 + s - offset
+        });
+        proptest::prop_assert_eq!(label_selector::k8s::parse_timestamp(&text), want, "{}", text);
+    }
+}
