@@ -892,3 +892,82 @@ proptest::proptest! {
         proptest::prop_assert_eq!(label_selector::k8s::parse_timestamp(&text), want, "{}", text);
     }
 }
+
+#[test]
+fn quantities_read_every_suffix_and_round_up() {
+    use label_selector::k8s::Quantity;
+    let q = |s: &str| Quantity::parse(s).unwrap();
+    let e = 10i64.pow(18);
+    for (text, value, milli) in [
+        ("1n", 1, 1),
+        ("1000000n", 1, 1),
+        ("1000001n", 1, 2),
+        ("1u", 1, 1),
+        ("1000u", 1, 1),
+        ("1500u", 1, 2),
+        ("1m", 1, 1),
+        ("999m", 1, 999),
+        ("1000m", 1, 1000),
+        ("1001m", 2, 1001),
+        ("1", 1, 1000),
+        ("1k", 1000, 1_000_000),
+        ("1M", 1_000_000, 1_000_000_000),
+        ("1G", 1_000_000_000, 1_000_000_000_000),
+        ("1T", 10i64.pow(12), 10i64.pow(15)),
+        ("1P", 10i64.pow(15), e),
+        ("1E", e, i64::MAX),
+        ("1Ki", 1 << 10, 1_024_000),
+        ("1Mi", 1 << 20, (1 << 20) * 1000),
+        ("1Gi", 1 << 30, (1 << 30) * 1000),
+        ("1Ti", 1 << 40, (1 << 40) * 1000),
+        ("1Pi", 1 << 50, (1 << 50) * 1000),
+        ("1Ei", 1 << 60, i64::MAX),
+        ("7Ei", 7 << 60, i64::MAX),
+        ("8Ei", i64::MAX, i64::MAX),
+        ("0.001Ki", 2, 1024),
+        ("1e0", 1, 1000),
+        ("1e+2", 100, 100_000),
+        ("1E-2", 1, 10),
+        ("25e-3", 1, 25),
+        ("1e-1000", 1, 1),
+        ("0e1000", 0, 0),
+        ("0.0000000001", 1, 1),
+        ("1.0000000001", 2, 1001),
+        ("12.5", 13, 12_500),
+        ("-12.5", -13, -12_500),
+        ("-0.0001", -1, -1),
+        ("-1n", -1, -1),
+    ] {
+        let got = q(text);
+        assert_eq!((got.value(), got.milli_value()), (value, milli), "{text}");
+        assert_eq!(got.is_zero(), value == 0, "{text}");
+        assert_eq!(got.as_str(), text);
+        assert_eq!(got.to_string(), text);
+    }
+    for zero in ["0", "0m", "0.0", "-0", "0Ki", "0e5"] {
+        assert!(q(zero).is_zero(), "{zero}");
+    }
+    assert!(!q("1n").is_zero());
+
+    // JSON and YAML numbers are read as their decimal text; null is zero.
+    let json = |s: &str| serde_json::from_str::<Quantity>(s);
+    assert_eq!(json("3").unwrap().value(), 3);
+    assert_eq!(json("-3").unwrap().value(), -3);
+    assert_eq!(json("-1.5").unwrap().value(), -2);
+    assert_eq!(json("18446744073709551615").unwrap().value(), i64::MAX);
+    assert_eq!(json("0.5").unwrap().milli_value(), 500);
+    assert_eq!(json("\"2Gi\"").unwrap().value(), 2 << 30);
+    assert!(json("null").unwrap().is_zero());
+    assert_eq!(
+        json("true").unwrap_err().to_string(),
+        "invalid type: boolean `true`, expected a quantity such as 500m, 2 or 1Gi at line 1 column 4"
+    );
+    assert!(
+        json("\"1x\"")
+            .unwrap_err()
+            .to_string()
+            .contains("quantities must match the regular expression")
+    );
+    let yaml: Quantity = serde_saphyr::from_str("1.5").unwrap();
+    assert_eq!(yaml.milli_value(), 1500);
+}

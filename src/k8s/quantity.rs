@@ -45,12 +45,13 @@ impl Quantity {
         &self.text
     }
 
-    /// Whole units, rounded up (`Quantity.Value()`): bytes of memory, pods, cores.
+    /// Whole units, rounded up in magnitude (`Quantity.Value()`): bytes of memory, pods, cores.
     pub fn value(&self) -> i64 {
         ceil_div(self.nanos, NANO)
     }
 
-    /// Thousandths of a unit, rounded up (`Quantity.MilliValue()`): millicores of CPU.
+    /// Thousandths of a unit, rounded up in magnitude (`Quantity.MilliValue()`): millicores of
+    /// CPU.
     pub fn milli_value(&self) -> i64 {
         ceil_div(self.nanos, 1_000_000)
     }
@@ -75,8 +76,10 @@ impl Quantity {
     }
 }
 
+/// `n / d` rounded away from zero, as Kubernetes' `int64Amount.AsScaledInt64` rounds (`-1.5`
+/// is `-2` whole units), saturated to `i64`.
 fn ceil_div(n: i128, d: i128) -> i64 {
-    let q = n.div_euclid(d) + i128::from(n.rem_euclid(d) != 0);
+    let q = n / d + i128::from(n % d != 0) * n.signum();
     q.clamp(i64::MIN as i128, i64::MAX as i128) as i64
 }
 
