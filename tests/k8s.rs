@@ -971,3 +971,83 @@ fn quantities_read_every_suffix_and_round_up() {
     let yaml: Quantity = serde_saphyr::from_str("1.5").unwrap();
     assert_eq!(yaml.milli_value(), 1500);
 }
+
+#[test]
+fn affinity_terms_keep_their_roles_weights_scopes_and_policies() {
+    use label_selector::k8s::{
+        AffinityTerm, Pod, SpreadConstraint, TermRole, TopologySpreadConstraint,
+    };
+    use label_selector::{LabelSet, Scope};
+    let pod: Pod = serde_json::from_str(
+        r#"{"metadata": {"name": "p", "namespace": "shop"}, "spec": {"affinity": {
+          "podAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": [
+              {"topologyKey": "zone", "labelSelector": {"matchLabels": {"app": "db"}}}],
+            "preferredDuringSchedulingIgnoredDuringExecution": [
+              {"weight": 5, "podAffinityTerm": {"topologyKey": "rack",
+                "labelSelector": {"matchLabels": {"app": "cache"}}}}]},
+          "podAntiAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": [
+              {"topologyKey": "host", "labelSelector": {"matchLabels": {"app": "web"}}}],
+            "preferredDuringSchedulingIgnoredDuringExecution": [
+              {"weight": 7, "podAffinityTerm": {"topologyKey": "row", "namespaces": ["a", "b"],
+                "labelSelector": {"matchLabels": {"app": "batch"}}}},
+              {"weight": 9, "podAffinityTerm": {"topologyKey": "hall", "namespaceSelector": {}}}]}}}}"#,
+    )
+    .unwrap();
+    let terms: Vec<(TermRole, i32, &str)> = pod
+        .spec
+        .affinity_terms()
+        .map(|(role, weight, t)| (role, weight, t.topology_key.as_str()))
+        .collect();
+    assert_eq!(
+        terms,
+        [
+            (TermRole::RequiredAffinity, 0, "zone"),
+            (TermRole::RequiredAntiAffinity, 0, "host"),
+            (TermRole::PreferredAffinity, 5, "rack"),
+            (TermRole::PreferredAntiAffinity, 7, "row"),
+            (TermRole::PreferredAntiAffinity, 9, "hall"),
+        ]
+    );
+    let owner = LabelSet::new();
+    let scopes: Vec<Scope> = pod
+        .spec
+        .affinity_terms()
+        .map(|(_, _, t)| AffinityTerm::compile(t, "shop", &owner).unwrap().scope())
+        .collect();
+    assert_eq!(
+        scopes,
+        [
+            Scope::namespace("shop"),
+            Scope::namespace("shop"),
+            Scope::namespace("shop"),
+            Scope::namespaces(["a", "b"]),
+            Scope::All,
+        ]
+    );
+
+    // Topology spread: nodeAffinityPolicy defaults to Honor, nodeTaintsPolicy to Ignore.
+    let spread = |policies: &str| {
+        let c: TopologySpreadConstraint = serde_json::from_str(&format!(
+            r#"{{"maxSkew": 2, "topologyKey": "zone", "whenUnsatisfiable": "ScheduleAnyway",
+                "labelSelector": {{"matchLabels": {{"app": "web"}}}}, "minDomains": 3 {policies}}}"#
+        ))
+        .unwrap();
+        let c = SpreadConstraint::compile(&c, &owner).unwrap();
+        assert_eq!(
+            (c.max_skew, c.min_domains, c.topology_key.as_str()),
+            (2, 3, "zone")
+        );
+        (c.honor_node_affinity, c.honor_node_taints)
+    };
+    assert_eq!(spread(""), (true, false));
+    assert_eq!(
+        spread(r#", "nodeAffinityPolicy": "Ignore", "nodeTaintsPolicy": "Honor""#),
+        (false, true)
+    );
+    assert_eq!(
+        spread(r#", "nodeAffinityPolicy": "Honor", "nodeTaintsPolicy": "Ignore""#),
+        (true, false)
+    );
+}
