@@ -137,6 +137,18 @@ fn limits_apply_to_structured_selectors() {
     let err = Selector::from_label_selector_with(Some(&ls), &Limits::default().max_requirements(0))
         .unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::TooManyRequirements { limit: 0 });
+    // Each limit is inclusive: exactly the limit is accepted.
+    let exact = Limits::default().max_values(3).max_requirements(1);
+    let s = Selector::from_label_selector_with(Some(&ls), &exact).unwrap();
+    assert_eq!(s.to_string(), "a in (1,2,3)");
+    let two: LabelSelector = serde_json::from_value(serde_json::json!({
+        "matchLabels": {"b": "x"},
+        "matchExpressions": [{"key": "a", "operator": "Exists"}]
+    }))
+    .unwrap();
+    assert!(Selector::from_label_selector_with(Some(&two), &exact).is_err());
+    let s = Selector::from_label_selector_with(Some(&two), &exact.max_requirements(2)).unwrap();
+    assert_eq!(s.to_string(), "a,b=x");
 }
 
 #[test]
