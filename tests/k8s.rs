@@ -683,7 +683,7 @@ fn kinds_and_keys_name_objects_as_kubernetes_does() {
         (Kind::Pod, "shop", "a")
     );
     // Keys order by kind, then namespace, then name.
-    let mut keys = vec![
+    let mut keys = [
         ObjectKey::new(Kind::Service, "a", "z"),
         ObjectKey::pod("b", "a"),
         ObjectKey::pod("a", "b"),

@@ -52,7 +52,7 @@ fn labels_are_read_through_references() {
     }
     let set = LabelSet::from_pairs([("app", "web"), ("tier", "db")]).unwrap();
     assert_eq!(read(&set, "app"), (Some("web".to_string()), Some(2)));
-    assert_eq!(read(&&set, "tier"), (Some("db".to_string()), Some(2)));
+    assert_eq!(read(&set, "tier"), (Some("db".to_string()), Some(2)));
     assert_eq!(read(&set, "nope"), (None, Some(2)));
     let map: std::collections::BTreeMap<String, String> =
         [("app".to_string(), "api".to_string())].into();
