@@ -249,3 +249,31 @@ impl Ord for dyn KeyParts + '_ {
         self.parts().cmp(&other.parts())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `BTreeMap` lookups by parts use `cmp` only; `eq` must agree with it all the same, as
+    /// `Ord` requires.
+    #[test]
+    fn parts_compare_as_keys() {
+        let keys = [
+            ObjectKey::pod("a", "x"),
+            ObjectKey::pod("a", "y"),
+            ObjectKey::pod("b", "x"),
+            ObjectKey::node("x"),
+        ];
+        for a in &keys {
+            for b in &keys {
+                let (pa, pb): (&dyn KeyParts, &dyn KeyParts) = (a, b);
+                assert_eq!(pa == pb, a == b, "{a} {b}");
+                assert_eq!(pa.cmp(pb), a.cmp(b), "{a} {b}");
+                let tuple = (b.kind(), b.namespace(), b.name());
+                let pt: &dyn KeyParts = &tuple;
+                assert!(pt == pb);
+                assert_eq!(pa.partial_cmp(pt), Some(a.cmp(b)));
+            }
+        }
+    }
+}
