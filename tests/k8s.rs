@@ -944,6 +944,26 @@ fn quantities_read_every_suffix_and_round_up() {
         assert_eq!(got.as_str(), text);
         assert_eq!(got.to_string(), text);
     }
+    // Past 30 significant digits, digits are dropped but keep their place, and a dropped
+    // digit that is not zero rounds the value up once.
+    let many = |head: &str, zeros: usize, tail: &str| format!("{head}{}{tail}", "0".repeat(zeros));
+    for (text, value, milli) in [
+        (many("1", 33, "e-30"), 1000, 1_000_000),
+        (many("1", 33, "5e-30"), 10_001, 10_000_001),
+        (many("1.", 30, "1"), 2, 1001),
+        (many("1.", 40, ""), 1, 1000),
+        (many("1.", 30, "0001"), 2, 1001),
+        (
+            many("12345678901234567890.", 20, "1m"),
+            12_345_678_901_234_568,
+            i64::MAX,
+        ),
+        (many("0.", 40, "1"), 1, 1),
+        (many("9", 40, "e-39"), 90, 90_000),
+    ] {
+        let got = q(&text);
+        assert_eq!((got.value(), got.milli_value()), (value, milli), "{text}");
+    }
     for zero in ["0", "0m", "0.0", "-0", "0Ki", "0e5"] {
         assert!(q(zero).is_zero(), "{zero}");
     }

@@ -91,9 +91,11 @@ fn parse_nanos(text: &str) -> Option<i128> {
         b'+' => (false, 1),
         _ => (false, 0),
     };
-    // Digits with at most one '.', at least one digit.
+    // Digits with at most one '.', at least one digit. The first 30 significant digits are
+    // kept; a later one is dropped (an integer digit still counts in the scale), and if any
+    // dropped digit is not zero the kept part is rounded up once, at the end.
     let (mut mantissa, mut scale, mut digits, mut dot) = (0i128, 0i32, 0usize, false);
-    let mut overflow = false;
+    let mut dropped = false;
     while i < b.len() {
         match b[i] {
             c @ b'0'..=b'9' => {
@@ -103,11 +105,11 @@ fn parse_nanos(text: &str) -> Option<i128> {
                     if dot {
                         scale -= 1;
                     }
-                } else if !dot {
-                    overflow = true;
-                } else if c != b'0' {
-                    // A digit too fine to keep: round the kept part up.
-                    mantissa += 1;
+                } else {
+                    if !dot {
+                        scale = scale.saturating_add(1);
+                    }
+                    dropped |= c != b'0';
                 }
             }
             b'.' if !dot => dot = true,
@@ -148,11 +150,11 @@ fn parse_nanos(text: &str) -> Option<i128> {
         }
         _ => return None,
     };
-    let magnitude = if overflow {
-        MAX_NANOS
-    } else {
-        scaled(mantissa, scale + ten + 9, two)
-    };
+    let magnitude = scaled(
+        mantissa + i128::from(dropped),
+        scale.saturating_add(ten + 9),
+        two,
+    );
     Some(if negative { -magnitude } else { magnitude })
 }
 
