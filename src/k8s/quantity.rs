@@ -47,13 +47,13 @@ impl Quantity {
 
     /// Whole units, rounded up in magnitude (`Quantity.Value()`): bytes of memory, pods, cores.
     pub fn value(&self) -> i64 {
-        ceil_div(self.nanos, NANO)
+        div_away_from_zero(self.nanos, NANO)
     }
 
     /// Thousandths of a unit, rounded up in magnitude (`Quantity.MilliValue()`): millicores of
     /// CPU.
     pub fn milli_value(&self) -> i64 {
-        ceil_div(self.nanos, 1_000_000)
+        div_away_from_zero(self.nanos, 1_000_000)
     }
 
     /// Whether the quantity is zero.
@@ -78,7 +78,7 @@ impl Quantity {
 
 /// `n / d` rounded away from zero, as Kubernetes' `int64Amount.AsScaledInt64` rounds (`-1.5`
 /// is `-2` whole units), saturated to `i64`.
-fn ceil_div(n: i128, d: i128) -> i64 {
+fn div_away_from_zero(n: i128, d: i128) -> i64 {
     let q = n / d + i128::from(n % d != 0) * n.signum();
     q.clamp(i64::MIN as i128, i64::MAX as i128) as i64
 }
