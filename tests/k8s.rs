@@ -837,6 +837,9 @@ fn timestamps_read_as_go_reads_rfc3339() {
         "2026-01-01T00-00:00Z",
         "2026-01-01T00:00-00Z",
         "2026-01-01T00:00:00.5x",
+        "2026-01-01", // a date alone, and shorter forms: never read past the end
+        "2026-01-01T12",
+        "2026-",
         "",
     ] {
         assert_eq!(parse_timestamp(text), None, "{text}");
@@ -924,6 +927,8 @@ fn quantities_read_every_suffix_and_round_up() {
         ("1Ei", 1 << 60, i64::MAX),
         ("7Ei", 7 << 60, i64::MAX),
         ("8Ei", i64::MAX, i64::MAX),
+        // 2^59 Ei is 2^68 × 10^9 × 2^60 nano-units: shifted in 128 bits it would wrap to 0.
+        ("576460752303423488Ei", i64::MAX, i64::MAX),
         ("0.001Ki", 2, 1024),
         ("1e0", 1, 1000),
         ("1e+2", 100, 100_000),

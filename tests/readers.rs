@@ -323,6 +323,12 @@ fn repeated_keys_take_the_last_value_or_fail_in_strict_mode() {
     )
     .unwrap();
     assert_eq!(names(&docs), ["Pod a"]);
+    // An overridden value over several lines (CRLF among them) is skipped, and a later error
+    // still names its own line.
+    let text = "{\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\",\n\"labels\": {\r\n\"x\": \"1\"\n},\n\"labels\": {\"x\": \"2\"},\n\"namespace\": \"a b\"}}\n";
+    let e = read_str("t.json", text).unwrap_err();
+    assert_eq!((e.document(), e.line()), (Some(1), Some(6)), "{e}");
+    assert!(e.to_string().contains("namespace"), "{e}");
 }
 
 #[test]
@@ -614,4 +620,52 @@ fn malformed_json_is_never_repaired_by_blanking() {
     )
     .unwrap();
     assert_eq!(names(&docs), ["Node b"]);
+}
+
+#[test]
+fn every_part_of_a_load_error_is_reachable() {
+    // A bad label value in the second document: every part is known.
+    let yaml = "kind: Pod\nmetadata: {name: a}\n---\nkind: Pod\nmetadata:\n  name: b\n  namespace: shop\n  labels: {tier: 'a b'}\n";
+    let err = read_str("pods.yaml", yaml).unwrap_err();
+    assert_eq!(err.kind(), LoadErrorKind::Invalid);
+    assert_eq!(err.source_name(), "pods.yaml");
+    assert_eq!(err.document(), Some(2));
+    assert_eq!((err.line(), err.column()), (Some(8), Some(11)));
+    assert_eq!(err.object(), Some("Pod shop/b"));
+    assert_eq!(err.field(), Some("metadata.labels"));
+    let cause = err.cause().expect("the label's own error");
+    assert!(matches!(cause.kind(), label_selector::ErrorKind::ValueInvalid { .. }), "{cause:?}");
+    assert_eq!(
+        std::error::Error::source(&err).map(ToString::to_string),
+        Some(cause.to_string())
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "pods.yaml: document 2, line 8, column 11: Pod shop/b: metadata.labels: {}",
+            err.message()
+        )
+    );
+
+    // A fractional count in a JSON object on standard input: the field, no cause.
+    let json = r#"{"kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": 1.5}}"#;
+    let err = read_str("-", json).unwrap_err();
+    assert_eq!(err.kind(), LoadErrorKind::Invalid);
+    assert_eq!(err.source_name(), "-");
+    assert_eq!(err.object(), Some("Deployment web"));
+    assert_eq!(err.field(), Some("spec.replicas"));
+    assert!(err.cause().is_none());
+    assert_eq!(
+        err.message(),
+        "invalid value: floating point `1.5`, expected an integer"
+    );
+    assert_eq!(
+        (err.document(), err.line(), err.column()),
+        (Some(1), Some(1), Some(76))
+    );
+    assert_eq!(
+        err.to_string(),
+        "-: document 1, line 1, column 76: Deployment web: spec.replicas: \
+         invalid value: floating point `1.5`, expected an integer"
+    );
 }
