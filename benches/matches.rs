@@ -1,5 +1,6 @@
 //! Matching one selector against one pod: ours on a `LabelSet` and a `BTreeMap`, kube-core on a
-//! `BTreeMap`, and a plain loop over a `Vec<(String, String)>`, in the same run.
+//! `BTreeMap`, and a plain loop over a `Vec<(String, String)>`, in the same run. `SK` is a
+//! selector over the recommended `app.kubernetes.io/*` keys, which share their first 18 bytes.
 
 mod common;
 
@@ -10,9 +11,13 @@ use kube_core::SelectorExt;
 use label_selector::{LabelSet, Selector};
 
 fn matches(c: &mut Criterion) {
-    for (name, text) in common::selectors() {
+    let mut cases: Vec<_> = common::selectors()
+        .into_iter()
+        .map(|(name, text)| (name, text, common::pod_labels(name == "S20")))
+        .collect();
+    cases.push(("SK", SK.to_string(), recommended_labels()));
+    for (name, text, pairs) in cases {
         let sel = Selector::parse(&text).unwrap();
-        let pairs = common::pod_labels(name == "S20");
         let set = LabelSet::from_pairs(pairs.iter().map(|(k, v)| (k, v))).unwrap();
         let map = common::btree(&pairs);
         let kube = common::to_kube(&sel);
@@ -37,6 +42,27 @@ fn matches(c: &mut Criterion) {
         });
         g.finish();
     }
+}
+
+/// Three requirements on `app.kubernetes.io/*` keys and an absent one under the same prefix.
+const SK: &str = "app.kubernetes.io/name=web,app.kubernetes.io/instance=web-prod,\
+                  app.kubernetes.io/component in (api,frontend),!app.kubernetes.io/canary";
+
+/// A pod labelled with Kubernetes' recommended labels, as Helm charts label them.
+fn recommended_labels() -> Vec<(String, String)> {
+    [
+        ("app.kubernetes.io/component", "frontend"),
+        ("app.kubernetes.io/instance", "web-prod"),
+        ("app.kubernetes.io/managed-by", "Helm"),
+        ("app.kubernetes.io/name", "web"),
+        ("app.kubernetes.io/part-of", "shop"),
+        ("app.kubernetes.io/version", "1.4.2"),
+        ("helm.sh/chart", "web-1.4.2"),
+        ("pod-template-hash", "7d9f8b6c5d"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
 }
 
 criterion_group!(benches, matches);

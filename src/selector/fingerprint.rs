@@ -61,6 +61,21 @@ mod tests {
             "in",
             "notin",
             "zzzzzzzzzzzz",
+            "app.kubernetes.io/",
+            "app.kubernetes.io/instance",
+            "app.kubernetes.io/nam",
+            "app.kubernetes.io/name",
+            "app.kubernetes.io/name\0",
+            "app.kubernetes.io/name\0\0\0\0\0\0\0\0x",
+            "app.kubernetes.io/namf",
+            "app.kubernetes.io0name",
+            "app.kubernetes",
+            "app.kubernetes\0",
+            "abcdefgh\0",
+            "abcdefgh\0\u{1}",
+            "abcdefghabcdefgh",
+            "abcdefghabcdefgh\u{7f}",
+            "abcdefghabcdefg\u{80}",
         ];
         for x in words {
             for y in words {
@@ -71,6 +86,24 @@ mod tests {
                 assert_eq!(eq(x, fx, y, fy), x == y, "{x:?} {y:?}");
                 assert_eq!(cmp(x, fx, y, fy), x.cmp(y), "{x:?} {y:?}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Strings over a few bytes (NUL among them) with long shared prefixes: every word
+        /// boundary and every padding case of `cmp` and `eq` against `str`'s own order.
+        #[test]
+        fn fingerprints_agree_with_str_order(
+            prefix in "(app\\.kubernetes\\.io/)?(abcdefgh){0,2}",
+            x in "[a\\x00b\\x7f\\u{80}/]{0,20}",
+            y in "[a\\x00b\\x7f\\u{80}/]{0,20}",
+        ) {
+            let (x, y) = (format!("{prefix}{x}"), format!("{prefix}{y}"));
+            let (fx, fy) = (fp(&x), fp(&y));
+            proptest::prop_assert_eq!(eq(&x, fx, &y, fy), x == y);
+            proptest::prop_assert_eq!(cmp(&x, fx, &y, fy), x.cmp(&y));
+            proptest::prop_assert_eq!(cmp(&y, fy, &x, fx), y.cmp(&x));
+            proptest::prop_assert_eq!(cmp(&x, fx, &x, fx), std::cmp::Ordering::Equal);
         }
     }
 }
