@@ -1078,3 +1078,136 @@ fn affinity_terms_keep_their_roles_weights_scopes_and_policies() {
         (true, false)
     );
 }
+
+/// One object as JSON, with `spec` and `status` after `kind` or before it (then buffered until
+/// the kind is known).
+fn object_json(kind: &str, spec: &str, status: &str, before: bool) -> String {
+    let head = format!(r#""kind": "{kind}", "metadata": {{"name": "x", "namespace": "n"}}"#);
+    let body = format!(r#""spec": {spec}, "status": {status}"#);
+    if before {
+        format!("{{{body}, {head}}}")
+    } else {
+        format!("{{{head}, {body}}}")
+    }
+}
+
+#[test]
+fn every_kind_reads_its_spec_and_status_in_either_order() {
+    let read = |text: &str| {
+        let mut docs = read_str("t.json", text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(docs.len(), 1);
+        docs.remove(0).object
+    };
+    for before in [false, true] {
+        let o = read(&object_json(
+            "Service",
+            r#"{"selector": {"app": "a"}}"#,
+            r#"{"loadBalancer": {"ingress": [{"ip": "192.0.2.1"}]}}"#,
+            before,
+        ));
+        let Object::Service(s) = &o else {
+            panic!("{o:?}")
+        };
+        assert_eq!(
+            s.status.load_balancer.ingress[0].ip.as_deref(),
+            Some("192.0.2.1")
+        );
+
+        let o = read(&object_json(
+            "Deployment",
+            r#"{"replicas": 3, "selector": {"matchLabels": {"app": "a"}}}"#,
+            r#"{"replicas": 3, "readyReplicas": 2, "observedGeneration": 7}"#,
+            before,
+        ));
+        let Object::Workload(w) = &o else {
+            panic!("{o:?}")
+        };
+        assert_eq!(
+            (w.kind, w.spec.replicas),
+            (WorkloadKind::Deployment, Some(3))
+        );
+        assert_eq!(
+            (w.status.ready_replicas, w.status.observed_generation),
+            (Some(2), Some(7))
+        );
+
+        // A ReplicationController's selector is a plain map, read in its own shape.
+        let o = read(&object_json(
+            "ReplicationController",
+            r#"{"replicas": 2, "selector": {"app": "a"}}"#,
+            r#"{"replicas": 2, "readyReplicas": 1}"#,
+            before,
+        ));
+        let Object::Workload(w) = &o else {
+            panic!("{o:?}")
+        };
+        assert_eq!(w.kind, WorkloadKind::ReplicationController);
+        assert_eq!(w.selector().to_string(), "app=a");
+        assert_eq!(
+            (w.spec.replicas, w.status.ready_replicas),
+            (Some(2), Some(1))
+        );
+        // A null spec is the zero value, buffered or not.
+        let o = read(&object_json(
+            "ReplicationController",
+            "null",
+            "null",
+            before,
+        ));
+        let Object::Workload(w) = &o else {
+            panic!("{o:?}")
+        };
+        assert_eq!(
+            (w.kind, w.spec.replicas),
+            (WorkloadKind::ReplicationController, None)
+        );
+
+        let o = read(&object_json(
+            "PodDisruptionBudget",
+            r#"{"minAvailable": 1, "selector": {"matchLabels": {"app": "a"}}}"#,
+            r#"{"disruptedPods": {"p-1": "2026-12-07T10:00:00Z"}, "observedGeneration": 4}"#,
+            before,
+        ));
+        let Object::PodDisruptionBudget(p) = &o else {
+            panic!("{o:?}")
+        };
+        assert_eq!(p.status.disrupted_pods.keys().collect::<Vec<_>>(), ["p-1"]);
+        assert_eq!(p.status.observed_generation, Some(4));
+    }
+
+    // `items` belongs to lists: an empty one is harmless elsewhere, a non-empty one is refused.
+    let pod = r#"{"kind": "Pod", "metadata": {"name": "p"}, "items": []}"#;
+    assert!(matches!(read(pod), Object::Pod(_)));
+    let err = read_str(
+        "t.json",
+        r#"{"kind": "Pod", "metadata": {"name": "p"}, "items": [{"kind": "Pod", "metadata": {"name": "q"}}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), LoadErrorKind::Invalid);
+    assert!(
+        err.message()
+            .contains("the object has items but is not a List (Pod)"),
+        "{err}"
+    );
+
+    // Metadata is reachable mutably for every kind but lists.
+    for kind in [
+        "Pod",
+        "Node",
+        "Namespace",
+        "Service",
+        "ReplicaSet",
+        "PodDisruptionBudget",
+    ] {
+        let mut o = read(&format!(
+            r#"{{"kind": "{kind}", "metadata": {{"name": "x"}}}}"#
+        ));
+        o.metadata_mut().unwrap().name = "y".to_string();
+        assert_eq!(o.metadata().unwrap().name, "y", "{kind}");
+    }
+    assert!(
+        read(r#"{"kind": "List", "items": []}"#)
+            .metadata_mut()
+            .is_none()
+    );
+}
