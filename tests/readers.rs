@@ -634,7 +634,10 @@ fn every_part_of_a_load_error_is_reachable() {
     assert_eq!(err.object(), Some("Pod shop/b"));
     assert_eq!(err.field(), Some("metadata.labels"));
     let cause = err.cause().expect("the label's own error");
-    assert!(matches!(cause.kind(), label_selector::ErrorKind::ValueInvalid { .. }), "{cause:?}");
+    assert!(
+        matches!(cause.kind(), label_selector::ErrorKind::ValueInvalid { .. }),
+        "{cause:?}"
+    );
     assert_eq!(
         std::error::Error::source(&err).map(ToString::to_string),
         Some(cause.to_string())
