@@ -278,6 +278,22 @@ fn typed_list_items_take_the_list_kind() {
     let a = c.pod_named("shop", "a-1").unwrap();
     assert_eq!(a.node_name(), Some("node-a"));
     assert_eq!(a.status().phase, "Pending");
+    // Items with only a spec, or only a status, keep it until they take the list's kind.
+    let docs = read_str(
+        "l.json",
+        r#"{"kind": "PodList", "items": [
+            {"metadata": {"name": "s"}, "spec": {"nodeName": "n"}},
+            {"metadata": {"name": "t"}, "status": {"phase": "Running"}}]}"#,
+    )
+    .unwrap();
+    let Object::List(items) = &docs[0].object else {
+        panic!("{:?}", docs[0].object)
+    };
+    let [Object::Pod(s), Object::Pod(t)] = &items[..] else {
+        panic!("{items:?}")
+    };
+    assert_eq!(s.spec.node_name.as_deref(), Some("n"));
+    assert_eq!(t.status.phase, "Running");
     // A generic List item without kind is an error, not a silent drop.
     let err = read_str(
         "l.json",
