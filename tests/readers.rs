@@ -672,3 +672,60 @@ fn every_part_of_a_load_error_is_reachable() {
          invalid value: floating point `1.5`, expected an integer"
     );
 }
+
+#[test]
+fn entry_points_read_text_watch_streams_and_json_streams() {
+    use label_selector::k8s::WatchEvent;
+    use label_selector::load::{read_text, read_watch_str};
+
+    assert_eq!(
+        read_text("pod.yaml", &b"kind: Pod\r\n"[..]).unwrap(),
+        "kind: Pod\r\n"
+    );
+
+    // Watch events, in JSON and YAML, through the free function and under limits.
+    let json = r#"{"type": "ADDED", "object": {"kind": "Pod", "metadata": {"name": "a", "namespace": "s"}}}
+{"type": "BOOKMARK", "object": {"kind": "Pod", "metadata": {"resourceVersion": "7"}}}"#;
+    let yaml = "type: ADDED\nobject:\n  kind: Pod\n  metadata: {name: a, namespace: s}\n---\ntype: BOOKMARK\nobject: {kind: Pod, metadata: {resourceVersion: '7'}}\n";
+    for (name, text) in [("w.json", json), ("w.yaml", yaml)] {
+        for events in [
+            read_watch_str(name, text).unwrap(),
+            ReadLimits::default().read_watch_str(name, text).unwrap(),
+        ] {
+            assert_eq!(events.len(), 2, "{name}");
+            assert!(
+                matches!(&events[0].event, WatchEvent::Added(o) if o.to_string() == "Pod s/a"),
+                "{name}: {:?}",
+                events[0].event
+            );
+            assert!(
+                matches!(&events[1].event, WatchEvent::Bookmark { resource_version } if resource_version == "7"),
+                "{name}: {:?}",
+                events[1].event
+            );
+            assert_eq!((events[0].index, events[1].index), (1, 2), "{name}");
+        }
+    }
+
+    // JSON objects one after another on one line: a repeated key in the second is placed on
+    // that line, at its own column.
+    let strict = ReadLimits {
+        duplicate_keys: DuplicateKeys::Error,
+        ..ReadLimits::default()
+    };
+    let line = r#"{"kind": "Node", "metadata": {"name": "a"}} {"kind": "Node", "metadata": {"name": "b", "name": "c"}}"#;
+    assert_eq!(read_str("n.json", line).unwrap().len(), 2);
+    let e = strict.read_str("n.json", line).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        r#"n.json: document 2, line 1, column 88: duplicate key "name""#
+    );
+    // A value in the stream that is not an object says what was expected.
+    let e = read_str("n.json", r#"{"kind": "Node", "metadata": {"name": "a"}} 5"#).unwrap_err();
+    assert_eq!(e.document(), Some(2), "{e}");
+    assert!(
+        e.message()
+            .contains("expected a Kubernetes object or an array of objects"),
+        "{e}"
+    );
+}
