@@ -729,3 +729,47 @@ fn entry_points_read_text_watch_streams_and_json_streams() {
         "{e}"
     );
 }
+
+#[test]
+fn lists_read_alike_through_the_reader_and_the_streaming_loader() {
+    // Items without kind take a typed list's kind; a generic List's items keep their own.
+    let typed = r#"{"kind": "PodList", "apiVersion": "v1", "items": [
+        {"metadata": {"name": "a", "namespace": "s", "labels": {"app": "x"}}},
+        {"metadata": {"name": "b", "namespace": "s"}, "spec": {"nodeName": "n"}}]}"#;
+    let generic = r#"{"kind": "List", "items": [
+        {"kind": "Pod", "metadata": {"name": "a", "namespace": "s", "labels": {"app": "x"}}},
+        {"kind": "Node", "metadata": {"name": "n"}}]}"#;
+    for (text, want) in [
+        (typed, vec!["Pod s/a", "Pod s/b"]),
+        (generic, vec!["Pod s/a", "Node n"]),
+    ] {
+        assert_eq!(names(&read_str("l.json", text).unwrap()), want);
+        let mut c = Cluster::new();
+        c.load_reader("l.json", text.as_bytes()).unwrap();
+        assert_eq!(c.pods().len(), 1 + usize::from(want[1] == "Pod s/b"));
+        assert!(c.pod_named("s", "a").is_some());
+    }
+    let mut c = Cluster::new();
+    c.load_reader("l.json", typed.as_bytes()).unwrap();
+    assert_eq!(c.pod_named("s", "b").unwrap().node_name(), Some("n"));
+
+    // Items on an object that is not a list, and an item that is not an object: refused by
+    // both, with the same reason.
+    for (text, reason) in [
+        (
+            r#"{"kind": "Node", "metadata": {"name": "a"}, "items": [{"kind": "Pod", "metadata": {"name": "p"}}]}"#,
+            "the object has items but is not a List (Node)",
+        ),
+        (
+            r#"{"kind": "List", "items": [5]}"#,
+            "expected a Kubernetes object",
+        ),
+    ] {
+        let e = read_str("l.json", text).unwrap_err();
+        assert!(e.message().contains(reason), "read_str: {e}");
+        let e = Cluster::new()
+            .load_reader("l.json", text.as_bytes())
+            .unwrap_err();
+        assert!(e.to_string().contains(reason), "load_reader: {e}");
+    }
+}
