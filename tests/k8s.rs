@@ -1227,3 +1227,78 @@ fn every_kind_reads_its_spec_and_status_in_either_order() {
             .is_none()
     );
 }
+
+#[test]
+fn a_kind_written_twice_and_false_flags_serialize_as_kubernetes_writes_them() {
+    let read = |text: &str| read_str("t.json", text);
+    // Deserialized directly (the readers collapse repeated keys before): after a spec or a
+    // status was read for one shape, `kind` may not change shape.
+    for (text, refused) in [
+        (
+            r#"{"kind": "Pod", "metadata": {"name": "p"}, "spec": {"nodeName": "n"}, "kind": "Node"}"#,
+            true,
+        ),
+        (
+            r#"{"kind": "Pod", "metadata": {"name": "p"}, "status": {"phase": "Running"}, "kind": "Node"}"#,
+            true,
+        ),
+        // The same kind again, or a kind before anything was read for it: the last one wins.
+        (
+            r#"{"kind": "Pod", "metadata": {"name": "p"}, "spec": {"nodeName": "n"}, "kind": "Pod"}"#,
+            false,
+        ),
+        (
+            r#"{"kind": "Pod", "kind": "Node", "metadata": {"name": "p"}, "spec": {"unschedulable": true}}"#,
+            false,
+        ),
+        (
+            r#"{"spec": {"unschedulable": true}, "kind": "Pod", "kind": "Node", "metadata": {"name": "p"}}"#,
+            false,
+        ),
+    ] {
+        match serde_json::from_str::<Object>(text) {
+            Err(e) if refused => assert!(
+                e.to_string()
+                    .contains("`kind` is written twice (Pod, then Node) after `spec` or `status` was read for the first"),
+                "{e}"
+            ),
+            Ok(o) if !refused => assert_eq!(Some(o), read(text).unwrap().pop().map(|d| d.object)),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+    let o = serde_json::from_str::<Object>(
+        r#"{"spec": {"unschedulable": true}, "kind": "Pod", "kind": "Node", "metadata": {"name": "n"}}"#,
+    )
+    .unwrap();
+    let Object::Node(node) = &o else {
+        panic!("{o:?}")
+    };
+    assert!(node.spec.unschedulable);
+
+    // `false` flags are left out, as Kubernetes' omitempty leaves them out; `true` is written.
+    let node_json = |unschedulable: bool| {
+        let text = format!(
+            r#"{{"kind": "Node", "metadata": {{"name": "n"}}, "spec": {{"unschedulable": {unschedulable}}}}}"#
+        );
+        let Object::Node(node) = &read(&text).unwrap()[0].object else {
+            panic!()
+        };
+        serde_json::to_value(&node.spec).unwrap()
+    };
+    assert_eq!(node_json(true), serde_json::json!({"unschedulable": true}));
+    assert_eq!(node_json(false), serde_json::json!({}));
+    let svc_json = |flag: bool| {
+        let text = format!(
+            r#"{{"kind": "Service", "metadata": {{"name": "s"}}, "spec": {{"publishNotReadyAddresses": {flag}}}}}"#
+        );
+        let Object::Service(svc) = &read(&text).unwrap()[0].object else {
+            panic!()
+        };
+        serde_json::to_value(&svc.spec).unwrap()
+    };
+    assert_eq!(
+        svc_json(true).get("publishNotReadyAddresses"),
+        Some(&serde_json::Value::Bool(true))
+    );
+    assert_eq!(svc_json(false).get("publishNotReadyAddresses"), None);
+}
