@@ -1276,29 +1276,22 @@ fn a_kind_written_twice_and_false_flags_serialize_as_kubernetes_writes_them() {
     assert!(node.spec.unschedulable);
 
     // `false` flags are left out, as Kubernetes' omitempty leaves them out; `true` is written.
-    let node_json = |unschedulable: bool| {
+    let flag = |kind: &str, field: &str, on: bool| {
         let text = format!(
-            r#"{{"kind": "Node", "metadata": {{"name": "n"}}, "spec": {{"unschedulable": {unschedulable}}}}}"#
+            r#"{{"kind": "{kind}", "metadata": {{"name": "x"}}, "spec": {{"{field}": {on}}}}}"#
         );
-        let Object::Node(node) = &read(&text).unwrap()[0].object else {
-            panic!()
+        let spec = match read(&text).unwrap().remove(0).object {
+            Object::Node(n) => serde_json::to_value(&n.spec),
+            Object::Service(s) => serde_json::to_value(&s.spec),
+            o => panic!("{o:?}"),
         };
-        serde_json::to_value(&node.spec).unwrap()
+        spec.unwrap().get(field).cloned()
     };
-    assert_eq!(node_json(true), serde_json::json!({"unschedulable": true}));
-    assert_eq!(node_json(false), serde_json::json!({}));
-    let svc_json = |flag: bool| {
-        let text = format!(
-            r#"{{"kind": "Service", "metadata": {{"name": "s"}}, "spec": {{"publishNotReadyAddresses": {flag}}}}}"#
-        );
-        let Object::Service(svc) = &read(&text).unwrap()[0].object else {
-            panic!()
-        };
-        serde_json::to_value(&svc.spec).unwrap()
-    };
-    assert_eq!(
-        svc_json(true).get("publishNotReadyAddresses"),
-        Some(&serde_json::Value::Bool(true))
-    );
-    assert_eq!(svc_json(false).get("publishNotReadyAddresses"), None);
+    for (kind, field) in [
+        ("Node", "unschedulable"),
+        ("Service", "publishNotReadyAddresses"),
+    ] {
+        assert_eq!(flag(kind, field, true), Some(serde_json::Value::Bool(true)));
+        assert_eq!(flag(kind, field, false), None, "{kind}");
+    }
 }
