@@ -430,6 +430,51 @@ fn limits_refuse_large_inputs() {
 }
 
 #[test]
+fn limits_hold_exactly_at_their_bounds_in_json_and_yaml() {
+    use label_selector::load::ReadLimits;
+    let json = "{\"kind\":\"Node\",\"metadata\":{\"name\":\"a\"}}\n{\"kind\":\"Node\",\"metadata\":{\"name\":\"b\"}}";
+    let yaml = "kind: Node\nmetadata: {name: a}\n---\nkind: Node\nmetadata: {name: b}\n";
+    for text in [json, yaml] {
+        // Two documents: at a limit of two, read; at one, refused.
+        let at = |max_documents| ReadLimits {
+            max_documents,
+            ..ReadLimits::default()
+        };
+        assert_eq!(at(2).read_str("t", text).unwrap().len(), 2, "{text}");
+        let e = at(1).read_str("t", text).unwrap_err();
+        assert_eq!(e.kind(), LoadErrorKind::TooLarge, "{text}: {e}");
+        assert_eq!(e.message(), "more than 1 documents", "{text}");
+        // The input length: its own length is allowed, one byte less is not.
+        let len = |max_input_len| ReadLimits {
+            max_input_len,
+            ..ReadLimits::default()
+        };
+        assert!(len(text.len()).read_str("t", text).is_ok(), "{text}");
+        let e = len(text.len() - 1).read_str("t", text).unwrap_err();
+        assert_eq!(e.kind(), LoadErrorKind::TooLarge, "{text}: {e}");
+        assert_eq!(
+            e.message(),
+            format!(
+                "the input is {} bytes, over the limit of {}",
+                text.len(),
+                text.len() - 1
+            )
+        );
+        let e = len(text.len() - 1).read_watch_str("t", text).unwrap_err();
+        assert_eq!(e.kind(), LoadErrorKind::TooLarge, "{text}: {e}");
+    }
+    // Truncated and malformed inputs are syntax errors, not invalid objects.
+    for text in [
+        "{\"kind\": \"Pod\", ",
+        "{\"kind\": \"Pod\" x}",
+        "kind: Pod\nmetadata: {name: a\n",
+    ] {
+        let e = read_str("t", text).unwrap_err();
+        assert_eq!(e.kind(), LoadErrorKind::Syntax, "{text:?}: {e}");
+    }
+}
+
+#[test]
 fn public_types_are_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Cluster>();
