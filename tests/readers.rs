@@ -583,6 +583,17 @@ fn an_error_found_after_a_mapping_still_names_its_document_and_line() {
             "kind: ConfigMap\nmetadata: {name: c}\n---\n# nothing\n---\nkind: Pod\nmetadata:\n  namespace: x\n",
             "y.yaml: document 2, line 6, column 1: Pod x/<unnamed>: metadata.name is required",
         ),
+        // A separator with a comment; a first line that reads alone (so the document, not
+        // the line, is what fails).
+        (
+            "kind: ConfigMap\nmetadata: {name: c}\n--- # second\napiVersion: v1\nkind: Pod\nmetadata:\n  namespace: x\n",
+            "y.yaml: document 2, line 4, column 1: Pod x/<unnamed>: metadata.name is required",
+        ),
+        // Content on the separator's own line.
+        (
+            "kind: ConfigMap\nmetadata: {name: c}\n--- {kind: Pod, metadata: {namespace: x}}\n",
+            "y.yaml: document 2, line 3, column 1: Pod x/<unnamed>: metadata.name is required",
+        ),
     ];
     for (yaml, want) in cases {
         let e = read_str("y.yaml", yaml).unwrap_err();

@@ -540,11 +540,17 @@ fn failing_document<T: DeserializeOwned>(
     let found = chunks.iter().zip(ends).find_map(|(&(start, line), end)| {
         let chunk = &text[start..end];
         let e = serde_saphyr::from_multiple_with_options::<T>(chunk, options()).err()?;
+        // The document's first line of content: not blank, a comment, a directive, or a
+        // separator with nothing but a comment after it (`--- # second`).
         let first = chunk
             .lines()
             .position(|l| {
-                let t = l.trim();
-                !t.is_empty() && t != "---" && !t.starts_with('#')
+                let t = l.trim_end();
+                let t = match t.strip_prefix("---") {
+                    Some(rest) if rest.is_empty() || rest.starts_with([' ', '\t']) => rest.trim(),
+                    _ => t.trim(),
+                };
+                !t.is_empty() && !t.starts_with('#') && !t.starts_with('%')
             })
             .unwrap_or(0);
         Some(match e.location().and_then(&at) {
