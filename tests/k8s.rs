@@ -558,6 +558,31 @@ fn k8s_openapi_objects_convert_to_the_same_models() {
             .starts_with("k8s-openapi: Pod: invalid label: [app]"),
         "{err}"
     );
+    // A label selector, field for field and compiled.
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
+    let ls = meta::LabelSelector {
+        match_labels: Some([("app".to_string(), "web".to_string())].into()),
+        match_expressions: Some(vec![meta::LabelSelectorRequirement {
+            key: "tier".to_string(),
+            operator: "NotIn".to_string(),
+            values: Some(vec!["db".to_string()]),
+        }]),
+    };
+    let ours = label_selector::k8s::LabelSelector::from(&ls);
+    assert_eq!(ours.match_labels, ls.match_labels);
+    let exprs = ours.match_expressions.as_deref().unwrap();
+    assert_eq!(
+        (
+            &*exprs[0].key,
+            &*exprs[0].operator,
+            exprs[0].values.as_deref()
+        ),
+        ("tier", "NotIn", Some(&["db".to_string()][..]))
+    );
+    assert_eq!(
+        Selector::try_from(&ls).unwrap().to_string(),
+        "app=web,tier notin (db)"
+    );
 }
 
 #[test]
