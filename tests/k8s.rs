@@ -1365,3 +1365,43 @@ fn a_kind_written_twice_and_false_flags_serialize_as_kubernetes_writes_them() {
         assert_eq!(flag(kind, field, false), None, "{kind}");
     }
 }
+
+#[test]
+fn containers_write_resources_only_when_set_and_readiness_is_the_ready_condition() {
+    let text = r#"{"kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [
+        {"name": "none"},
+        {"name": "requests", "resources": {"requests": {"cpu": "100m"}}},
+        {"name": "limits", "resources": {"limits": {"memory": "1Gi"}}}]}}"#;
+    let Object::Pod(pod) = read_str("p.json", text).unwrap().remove(0).object else {
+        panic!()
+    };
+    let spec = serde_json::to_value(&pod.spec).unwrap();
+    let resources: Vec<_> = spec["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.get("resources").map(ToString::to_string))
+        .collect();
+    assert_eq!(
+        resources,
+        [
+            None,
+            Some(r#"{"requests":{"cpu":"100m"}}"#.to_string()),
+            Some(r#"{"limits":{"memory":"1Gi"}}"#.to_string()),
+        ]
+    );
+
+    let ready = |conditions: &str| {
+        let text = format!(
+            r#"{{"kind": "Pod", "metadata": {{"name": "p"}}, "status": {{"conditions": {conditions}}}}}"#
+        );
+        let Object::Pod(pod) = read_str("p.json", &text).unwrap().remove(0).object else {
+            panic!()
+        };
+        pod.is_ready()
+    };
+    assert!(ready(r#"[{"type": "Ready", "status": "True"}]"#));
+    assert!(!ready(r#"[{"type": "Ready", "status": "False"}]"#));
+    assert!(!ready(r#"[{"type": "ContainersReady", "status": "True"}]"#));
+    assert!(!ready("[]"));
+}
