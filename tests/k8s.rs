@@ -2,7 +2,7 @@
 //! file, document, line, column and object.
 
 use label_selector::generate::{GenerateOptions, generate};
-use label_selector::k8s::{IntOrPercent, Object, WorkloadKind};
+use label_selector::k8s::{IntOrPercent, IntOrString, Object, WorkloadKind};
 use label_selector::load::{LoadErrorKind, read_path, read_str};
 use label_selector::{Cluster, Selector};
 
@@ -1404,4 +1404,89 @@ fn containers_write_resources_only_when_set_and_readiness_is_the_ready_condition
     assert!(!ready(r#"[{"type": "Ready", "status": "False"}]"#));
     assert!(!ready(r#"[{"type": "ContainersReady", "status": "True"}]"#));
     assert!(!ready("[]"));
+}
+
+#[test]
+fn accessors_of_pods_nodes_and_services_follow_kubernetes_defaults() {
+    let one = |text: &str| read_str("t.json", text).unwrap().remove(0).object;
+    let Object::Pod(p) = one(
+        r#"{"kind": "Pod", "metadata": {"name": "p", "deletionTimestamp": "2026-12-07T10:00:00Z"}}"#,
+    ) else {
+        panic!()
+    };
+    assert!(p.is_terminating());
+    let Object::Pod(p) = one(r#"{"kind": "Pod", "metadata": {"name": "p"}}"#) else {
+        panic!()
+    };
+    assert!(!p.is_terminating());
+
+    let node_ready = |status: &str| {
+        let Object::Node(n) = one(&format!(
+            r#"{{"kind": "Node", "metadata": {{"name": "n"}}, "status": {{"conditions": [{{"type": "Ready", "status": "{status}"}}]}}}}"#
+        )) else {
+            panic!()
+        };
+        n.is_ready()
+    };
+    assert!(node_ready("True"));
+    assert!(!node_ready("Unknown"));
+
+    // A Service: ports default to TCP, a target port is an int32 or a name, an empty status
+    // is left out when written.
+    let Object::Service(s) = one(
+        r#"{"kind": "Service", "metadata": {"name": "s"}, "spec": {"ports": [
+            {"port": 80, "targetPort": 8080}, {"port": 53, "protocol": "UDP", "targetPort": "dns"}]}}"#,
+    ) else {
+        panic!()
+    };
+    let ports = &s.spec.ports;
+    assert_eq!((ports[0].protocol(), ports[1].protocol()), ("TCP", "UDP"));
+    assert_eq!(
+        (ports[0].target_port.clone(), ports[1].target_port.clone()),
+        (
+            Some(IntOrString::Int(8080)),
+            Some(IntOrString::String("dns".to_string()))
+        )
+    );
+    let written = serde_json::to_value(&*s).unwrap();
+    assert!(written.get("status").is_none(), "{written}");
+    let e = read_str(
+        "t.json",
+        r#"{"kind": "Service", "metadata": {"name": "s"}, "spec": {"ports": [{"port": 80, "targetPort": 2147483648}]}}"#,
+    )
+    .unwrap_err();
+    assert!(
+        e.message()
+            .contains("2147483648 is out of range for an int32"),
+        "{e}"
+    );
+    let Object::Service(s) = one(
+        r#"{"kind": "Service", "metadata": {"name": "s"}, "status": {"loadBalancer": {"ingress": [{"ip": "192.0.2.1"}]}}}"#,
+    ) else {
+        panic!()
+    };
+    let written = serde_json::to_value(&*s).unwrap();
+    assert_eq!(
+        written["status"]["loadBalancer"]["ingress"][0]["ip"],
+        "192.0.2.1"
+    );
+}
+
+#[test]
+fn watch_streams_are_told_from_manifests_past_comments_separators_and_directives() {
+    use label_selector::load::is_watch_stream;
+    for (text, watch) in [
+        ("type: ADDED\nobject: {}\n", true),
+        ("# a comment\ntype: ADDED\n", true),
+        ("---\ntype: ADDED\n", true),
+        ("%YAML 1.2\n---\ntype: ADDED\n", true),
+        ("\u{feff}\n\n\"type\": ADDED\n", true),
+        ("{\"type\": \"ADDED\"}", true),
+        ("{\"kind\": \"Pod\", \"type\": \"x\"}", false),
+        ("kind: Pod\ntype: x\n", false),
+        ("# type: ADDED\nkind: Pod\n", false),
+        ("", false),
+    ] {
+        assert_eq!(is_watch_stream(text), watch, "{text:?}");
+    }
 }
