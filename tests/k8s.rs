@@ -1490,3 +1490,57 @@ fn watch_streams_are_told_from_manifests_past_comments_separators_and_directives
         assert_eq!(is_watch_stream(text), watch, "{text:?}");
     }
 }
+
+#[test]
+fn int32_fields_take_integral_numbers_in_range_and_workloads_write_their_own_shape() {
+    let target = |v: &str| {
+        let text = format!(
+            r#"{{"kind": "Service", "metadata": {{"name": "s"}}, "spec": {{"ports": [{{"port": 80, "targetPort": {v}}}]}}}}"#
+        );
+        match read_str("t.json", &text) {
+            Ok(mut docs) => match docs.remove(0).object {
+                Object::Service(s) => Ok(s.spec.ports[0].target_port.clone()),
+                o => panic!("{o:?}"),
+            },
+            Err(e) => Err(e.message().to_string()),
+        }
+    };
+    for (v, want) in [
+        ("2147483647.0", Ok(Some(IntOrString::Int(i32::MAX)))),
+        ("-2147483648.0", Ok(Some(IntOrString::Int(i32::MIN)))),
+        ("8080.0", Ok(Some(IntOrString::Int(8080)))),
+        (
+            "2147483648.0",
+            Err("2147483648 is out of range for an int32".to_string()),
+        ),
+        (
+            "-2147483649.0",
+            Err("-2147483649 is out of range for an int32".to_string()),
+        ),
+    ] {
+        let got = target(v).map_err(|m| m.rsplit(": ").next().unwrap().to_string());
+        assert_eq!(got, want, "{v}");
+    }
+    let e = target("true").unwrap_err();
+    assert!(e.contains("expected a number or a name"), "{e}");
+
+    // A ReplicationController is written with its plain selector map; a Deployment with a
+    // label selector.
+    let written = |kind: &str, selector: &str| {
+        let text = format!(
+            r#"{{"kind": "{kind}", "metadata": {{"name": "w"}}, "spec": {{"selector": {selector}}}}}"#
+        );
+        let Object::Workload(w) = read_str("t.json", &text).unwrap().remove(0).object else {
+            panic!()
+        };
+        serde_json::to_value(&*w).unwrap()["spec"]["selector"].clone()
+    };
+    assert_eq!(
+        written("ReplicationController", r#"{"app": "a"}"#),
+        serde_json::json!({"app": "a"})
+    );
+    assert_eq!(
+        written("Deployment", r#"{"matchLabels": {"app": "a"}}"#),
+        serde_json::json!({"matchLabels": {"app": "a"}})
+    );
+}
