@@ -1544,3 +1544,96 @@ fn int32_fields_take_integral_numbers_in_range_and_workloads_write_their_own_sha
         serde_json::json!({"matchLabels": {"app": "a"}})
     );
 }
+
+#[test]
+fn workload_and_container_accessors_follow_the_api_servers_defaults() {
+    use label_selector::k8s::Resources;
+    let one = |text: &str| read_str("t.json", text).unwrap().remove(0).object;
+    let workload = |text: &str| match one(text) {
+        Object::Workload(w) => w,
+        o => panic!("{o:?}"),
+    };
+    // replicas: 1 when absent, as written otherwise, 0 for a DaemonSet.
+    for (kind, spec, want) in [
+        ("Deployment", "{}", 1),
+        ("Deployment", r#"{"replicas": 0}"#, 0),
+        ("StatefulSet", r#"{"replicas": 5}"#, 5),
+        ("DaemonSet", r#"{"replicas": 5}"#, 0),
+    ] {
+        let w = workload(&format!(
+            r#"{{"kind": "{kind}", "metadata": {{"name": "w"}}, "spec": {spec}}}"#
+        ));
+        assert_eq!(w.replicas(), want, "{kind} {spec}");
+    }
+    // A ReplicationController without a selector takes its template's labels; with one, keeps it.
+    let rc = |selector: &str| {
+        workload(&format!(
+            r#"{{"kind": "ReplicationController", "metadata": {{"name": "r"}}, "spec": {{{selector}
+                "template": {{"metadata": {{"labels": {{"app": "t", "tier": "x"}}}}}}}}}}"#
+        ))
+        .selector()
+        .to_string()
+    };
+    assert_eq!(rc(""), "app=t,tier=x");
+    assert_eq!(rc(r#""selector": {},"#), "app=t,tier=x");
+    assert_eq!(rc(r#""selector": {"app": "s"},"#), "app=s");
+    // The controller is the owner reference marked so, and deletion is seen.
+    let w = workload(
+        r#"{"kind": "ReplicaSet", "metadata": {"name": "w-1", "deletionTimestamp": "2026-12-07T10:00:00Z",
+            "ownerReferences": [{"apiVersion": "v1", "kind": "ConfigMap", "name": "c", "uid": "1"},
+                                {"apiVersion": "apps/v1", "kind": "Deployment", "name": "w", "uid": "2", "controller": true}]}}"#,
+    );
+    assert!(w.is_terminating());
+    assert_eq!(w.controller_ref().map(|r| &*r.name), Some("w"));
+    let w = workload(
+        r#"{"kind": "ReplicaSet", "metadata": {"name": "w-1",
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "w", "uid": "2", "controller": false}]}}"#,
+    );
+    assert!(!w.is_terminating());
+    assert!(w.controller_ref().is_none());
+
+    // Resource lists keep cpu, memory and pods; an init container with `restartPolicy: Always`
+    // is a sidecar.
+    let list = [
+        ("cpu", "1500m"),
+        ("memory", "1Gi"),
+        ("pods", "110"),
+        ("gpu", "2"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.parse().unwrap()))
+    .collect();
+    assert_eq!(
+        Resources::from_list(&list),
+        Resources {
+            milli_cpu: 1500,
+            memory: 1 << 30,
+            pods: 110,
+        }
+    );
+    let Object::Pod(p) = one(
+        r#"{"kind": "Pod", "metadata": {"name": "p"}, "spec": {"initContainers": [
+            {"name": "side", "restartPolicy": "Always"}, {"name": "init"}], "containers": [{"name": "c"}]}}"#,
+    ) else {
+        panic!()
+    };
+    let sidecars: Vec<bool> = p
+        .spec
+        .init_containers
+        .iter()
+        .map(|c| c.is_sidecar())
+        .collect();
+    assert_eq!(sidecars, [true, false]);
+
+    // A PDB's bound that is neither a number nor a percentage says what it wants.
+    let e = read_str(
+        "t.json",
+        r#"{"kind": "PodDisruptionBudget", "metadata": {"name": "b"}, "spec": {"minAvailable": true}}"#,
+    )
+    .unwrap_err();
+    assert!(
+        e.message()
+            .contains("expected an integer or a percentage such as \"50%\""),
+        "{e}"
+    );
+}
