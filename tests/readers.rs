@@ -693,6 +693,12 @@ fn entry_points_read_text_watch_streams_and_json_streams() {
         read_text("pod.yaml", &b"kind: Pod\r\n"[..]).unwrap(),
         "kind: Pod\r\n"
     );
+    let docs = label_selector::load::read_reader(
+        "pod.yaml",
+        &b"kind: Pod\nmetadata: {name: a, namespace: s}\n"[..],
+    )
+    .unwrap();
+    assert_eq!(names(&docs), ["Pod s/a"]);
 
     // Watch events, in JSON and YAML, through the free function and under limits.
     let json = r#"{"type": "ADDED", "object": {"kind": "Pod", "metadata": {"name": "a", "namespace": "s"}}}
