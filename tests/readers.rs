@@ -594,6 +594,17 @@ fn an_error_found_after_a_mapping_still_names_its_document_and_line() {
             "kind: ConfigMap\nmetadata: {name: c}\n--- {kind: Pod, metadata: {namespace: x}}\n",
             "y.yaml: document 2, line 3, column 1: Pod x/<unnamed>: metadata.name is required",
         ),
+        // Directives (after a `...`) belong to the document they precede: cut before the
+        // `---`, they made the document before fail alone (a directive with no document), and
+        // the error was placed on the separator, in document 1.
+        (
+            "kind: ConfigMap\nmetadata: {name: c}\n...\n%YAML 1.2\n---\nkind: Pod\nmetadata:\n  namespace: x\n",
+            "y.yaml: document 2, line 6, column 1: Pod x/<unnamed>: metadata.name is required",
+        ),
+        (
+            "kind: ConfigMap\nmetadata: {name: c}\n...\n# tags\n%TAG !e! tag:example.com,2026:\n\n%YAML 1.2\n--- # the pod\n\nkind: Pod\nmetadata:\n  namespace: x\n",
+            "y.yaml: document 2, line 10, column 1: Pod x/<unnamed>: metadata.name is required",
+        ),
     ];
     for (yaml, want) in cases {
         let e = read_str("y.yaml", yaml).unwrap_err();

@@ -501,7 +501,7 @@ impl ReadLimits {
                 // location: the document that fails alone is the place.
                 let place = location
                     .and_then(at)
-                    .or_else(|| failing_document::<T>(text, options, at));
+                    .or_else(|| failing_document::<T>(text, options));
                 if let Some((line, column)) = place {
                     err.inner.line = Some(line);
                     err.inner.column = Some(column);
@@ -519,27 +519,36 @@ impl ReadLimits {
     }
 }
 
-/// The line and column of the first YAML document of `text` that fails on its own (its error's
-/// place, else its first line), for an error that came without a location. `at` reads a
-/// location; `options` are the reader's.
+/// The line and column (its first line of content) of the first YAML document of `text` that
+/// fails on its own, for an error that came without a location; `options` are the reader's.
 fn failing_document<T: DeserializeOwned>(
     text: &str,
     options: impl Fn() -> serde_saphyr::Options,
-    at: impl Fn(serde_saphyr::Location) -> Option<(usize, usize)>,
 ) -> Option<(usize, usize)> {
+    // Each chunk starts at its document's directives (`%YAML`, `%TAG` after a `...`), if it has
+    // any, else at its `---`: a directive left at the end of the chunk before would make that
+    // chunk fail alone, at a place of no document.
     let mut chunks: Vec<(usize, usize)> = vec![(0, 1)];
     let mut offset = 0;
+    let mut directives: Option<(usize, usize)> = None;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         let t = l.trim_end();
-        if i > 0 && (t == "---" || t.starts_with("--- ") || t.starts_with("---\t")) {
-            chunks.push((offset, i + 1));
+        if t.starts_with('%') {
+            directives.get_or_insert((offset, i + 1));
+        } else if t == "---" || t.starts_with("--- ") || t.starts_with("---\t") {
+            let start = directives.take().unwrap_or((offset, i + 1));
+            if start.0 > 0 {
+                chunks.push(start);
+            }
+        } else if !t.is_empty() && !t.starts_with('#') {
+            directives = None;
         }
         offset += l.len();
     }
     let ends = chunks.iter().skip(1).map(|c| c.0).chain([text.len()]);
     let found = chunks.iter().zip(ends).find_map(|(&(start, line), end)| {
         let chunk = &text[start..end];
-        let e = serde_saphyr::from_multiple_with_options::<T>(chunk, options()).err()?;
+        serde_saphyr::from_multiple_with_options::<T>(chunk, options()).err()?;
         // The document's first line of content: not blank, a comment, a directive, or a
         // separator with nothing but a comment after it (`--- # second`).
         let first = chunk
@@ -553,10 +562,9 @@ fn failing_document<T: DeserializeOwned>(
                 !t.is_empty() && !t.starts_with('#') && !t.starts_with('%')
             })
             .unwrap_or(0);
-        Some(match e.location().and_then(&at) {
-            Some((l, c)) => (line + l - 1, c),
-            None => (line + first, 1),
-        })
+        // The error has no place (the whole text's had none), so the document's first line is
+        // the place.
+        Some((line + first, 1))
     });
     // The re-reads must not leave their stashes for the next read.
     Error::take_serde_cause();
