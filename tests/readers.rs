@@ -748,6 +748,28 @@ fn entry_points_read_text_watch_streams_and_json_streams() {
         e.to_string(),
         r#"n.json: document 2, line 1, column 88: duplicate key "name""#
     );
+    // The streaming loader finds it at the same place: on the object's first line the column
+    // counts from the object's start; on a later line, from the line's.
+    let e = Cluster::with_limits(strict)
+        .load_reader("n.json", line.as_bytes())
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        r#"n.json: document 2, line 1, column 88: duplicate key "name""#
+    );
+    let two_lines = r#"{"kind": "Node", "metadata": {"name": "a"}} {"kind": "Node", "metadata": {"name": "b",
+  "name": "c"}}"#;
+    for e in [
+        strict.read_str("n.json", two_lines).unwrap_err(),
+        Cluster::with_limits(strict)
+            .load_reader("n.json", two_lines.as_bytes())
+            .unwrap_err(),
+    ] {
+        assert_eq!(
+            e.to_string(),
+            r#"n.json: document 2, line 2, column 3: duplicate key "name""#
+        );
+    }
     // A value in the stream that is not an object says what was expected.
     let e = read_str("n.json", r#"{"kind": "Node", "metadata": {"name": "a"}} 5"#).unwrap_err();
     assert_eq!(e.document(), Some(2), "{e}");
