@@ -780,3 +780,42 @@ pub(crate) fn culprit(v: &Value) -> Option<String> {
     );
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::budget_text;
+    use serde_saphyr::budget::BudgetBreach;
+
+    #[test]
+    fn budget_breaches_read_as_sentences() {
+        // From serde-saphyr's own debug text, so a change of its shape shows here.
+        let cases = [
+            (BudgetBreach::Depth { depth: 65 }, "65 levels of nesting"),
+            (BudgetBreach::Nodes { nodes: 250_001 }, "250001 nodes"),
+            (
+                BudgetBreach::ScalarBytes {
+                    total_scalar_bytes: 9,
+                },
+                "9 total scalar bytes",
+            ),
+            (
+                BudgetBreach::AliasAnchorRatio {
+                    aliases: 5,
+                    anchors: 1,
+                },
+                "5 aliases, 1 anchors",
+            ),
+            (BudgetBreach::SequenceUnbalanced, "sequence unbalanced"),
+        ];
+        for (breach, what) in cases {
+            assert_eq!(
+                budget_text(&format!("{breach:?}")),
+                format!(
+                    "the YAML is over the reader's budget ({what}): too many anchors, aliases, \
+                     nesting levels or merge keys for its size"
+                ),
+                "{breach:?}"
+            );
+        }
+    }
+}
