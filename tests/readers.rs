@@ -671,6 +671,14 @@ fn every_part_of_a_load_error_is_reachable() {
             err.message()
         )
     );
+    // The same error on the last line before a separator: the object is found in its own
+    // document, not in the text up to the next separator.
+    let yaml = "kind: Pod\nmetadata:\n  name: b\n  namespace: shop\n  labels: {tier: 'a b'}\n---\nkind: Pod\nmetadata: {name: c}\n";
+    let err = read_str("pods.yaml", yaml).unwrap_err();
+    assert_eq!(
+        (err.document(), err.line(), err.object()),
+        (Some(1), Some(5), Some("Pod shop/b"))
+    );
 
     // A fractional count in a JSON object on standard input: the field, no cause.
     let json = r#"{"kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": 1.5}}"#;
