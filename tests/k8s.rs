@@ -1470,6 +1470,26 @@ fn accessors_of_pods_nodes_and_services_follow_kubernetes_defaults() {
         written["status"]["loadBalancer"]["ingress"][0]["ip"],
         "192.0.2.1"
     );
+    // A PodDisruptionBudget's status likewise: left out when empty, written when read.
+    let pdb = |status: &str| {
+        let Object::PodDisruptionBudget(b) = one(&format!(
+            r#"{{"kind": "PodDisruptionBudget", "metadata": {{"name": "b"}}, "spec": {{"minAvailable": 1}}{status}}}"#
+        )) else {
+            panic!()
+        };
+        serde_json::to_value(&*b).unwrap()
+    };
+    let written = pdb("");
+    assert!(written.get("status").is_none(), "{written}");
+    let written = pdb(r#", "status": {"currentHealthy": 2, "desiredHealthy": 1}"#);
+    assert_eq!(
+        (
+            &written["status"]["currentHealthy"],
+            &written["status"]["desiredHealthy"]
+        ),
+        (&serde_json::json!(2), &serde_json::json!(1)),
+        "{written}"
+    );
 }
 
 #[test]
