@@ -680,6 +680,22 @@ fn every_part_of_a_load_error_is_reachable() {
         (Some(1), Some(5), Some("Pod shop/b"))
     );
 
+    // In a list, the item that fails is named, not the first item.
+    for (file, list) in [
+        (
+            "l.json",
+            r#"{"kind": "List", "items": [{"kind": "Pod", "metadata": {"name": "a", "namespace": "shop"}},
+            {"kind": "Pod", "metadata": {"name": "b", "namespace": "shop", "labels": {"tier": "a b"}}}]}"#,
+        ),
+        (
+            "l.yaml",
+            "kind: List\nitems:\n- {kind: Pod, metadata: {name: a, namespace: shop}}\n- kind: Pod\n  metadata: {name: b, namespace: shop, labels: {tier: 'a b'}}\n",
+        ),
+    ] {
+        let err = read_str(file, list).unwrap_err();
+        assert_eq!(err.object(), Some("Pod shop/b"), "{err}");
+    }
+
     // A fractional count in a JSON object on standard input: the field, no cause.
     let json = r#"{"kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": 1.5}}"#;
     let err = read_str("-", json).unwrap_err();
