@@ -519,6 +519,13 @@ impl ReadLimits {
     }
 }
 
+/// What follows `---` on a YAML document separator line (`line` without its line break), or
+/// `None` for a line that is not one: `---` alone or followed by a blank.
+fn separator(line: &str) -> Option<&str> {
+    line.strip_prefix("---")
+        .filter(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+}
+
 /// The line and column (its first line of content) of the first YAML document of `text` that
 /// fails on its own, for an error that came without a location; `options` are the reader's.
 fn failing_document<T: DeserializeOwned>(
@@ -535,7 +542,7 @@ fn failing_document<T: DeserializeOwned>(
         let t = l.trim_end();
         if t.starts_with('%') {
             directives.get_or_insert((offset, i + 1));
-        } else if t == "---" || t.starts_with("--- ") || t.starts_with("---\t") {
+        } else if separator(t).is_some() {
             let start = directives.take().unwrap_or((offset, i + 1));
             if start.0 > 0 {
                 chunks.push(start);
@@ -555,10 +562,7 @@ fn failing_document<T: DeserializeOwned>(
             .lines()
             .position(|l| {
                 let t = l.trim_end();
-                let t = match t.strip_prefix("---") {
-                    Some(rest) if rest.is_empty() || rest.starts_with([' ', '\t']) => rest.trim(),
-                    _ => t.trim(),
-                };
+                let t = separator(t).unwrap_or(t).trim();
                 !t.is_empty() && !t.starts_with('#') && !t.starts_with('%')
             })
             .unwrap_or(0);
@@ -717,11 +721,11 @@ fn yaml_document_at(text: &str, line: usize) -> (usize, Option<&str>) {
     let mut doc_of_line = (0, 0);
     for (i, l) in text.split_inclusive('\n').enumerate() {
         let t = l.trim_end();
-        let marker = t == "---" || t.starts_with("--- ") || t.starts_with("---\t");
-        if marker {
+        let marker = separator(t);
+        if let Some(rest) = marker {
             in_doc = false;
             doc_start = offset;
-            let rest = t[3..].trim();
+            let rest = rest.trim();
             if !rest.is_empty() && !rest.starts_with('#') {
                 docs += 1;
                 in_doc = true;
@@ -740,7 +744,7 @@ fn yaml_document_at(text: &str, line: usize) -> (usize, Option<&str>) {
             doc_of_line = (docs.max(1), doc_start);
         }
         offset += l.len();
-        if i + 1 > line && marker {
+        if i + 1 > line && marker.is_some() {
             return (doc_of_line.0, Some(&text[doc_of_line.1..offset - l.len()]));
         }
     }
