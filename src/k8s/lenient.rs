@@ -329,6 +329,14 @@ struct Probe<'p, V> {
     path: Path<'p>,
 }
 
+macro_rules! probe_visits {
+    ($($method:ident($ty:ty);)*) => {
+        $(fn $method<E: de::Error>(self, v: $ty) -> Result<V::Value, E> {
+            self.wrapped().$method(v)
+        })*
+    };
+}
+
 impl<'de, V: Visitor<'de>> Visitor<'de> for Probe<'_, V> {
     type Value = V::Value;
 
@@ -348,13 +356,61 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Probe<'_, V> {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
-        let int = matches!(self.hint, Hint::Int);
-        let w = Wv {
+        let hint = self.hint;
+        replay(d, hint, self.wrapped())
+    }
+
+    // A format may answer `deserialize_option` as it answers `deserialize_any` (serde's
+    // `forward_to_deserialize_any` does, and so do serde's own value deserializers): the value
+    // itself arrives here instead of `visit_some`. It is the value as asked, wrapped the same way.
+    probe_visits! {
+        visit_bool(bool);
+        visit_i8(i8);
+        visit_i16(i16);
+        visit_i32(i32);
+        visit_i64(i64);
+        visit_i128(i128);
+        visit_u8(u8);
+        visit_u16(u16);
+        visit_u32(u32);
+        visit_u64(u64);
+        visit_u128(u128);
+        visit_f32(f32);
+        visit_f64(f64);
+        visit_char(char);
+        visit_str(&str);
+        visit_borrowed_str(&'de str);
+        visit_string(String);
+        visit_bytes(&[u8]);
+        visit_borrowed_bytes(&'de [u8]);
+        visit_byte_buf(Vec<u8>);
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        self.wrapped().visit_newtype_struct(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.wrapped().visit_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.wrapped().visit_map(map)
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+        self.wrapped().visit_enum(data)
+    }
+}
+
+impl<'p, V> Probe<'p, V> {
+    /// The model's visitor for a value that is there: an integer field takes integral floats.
+    fn wrapped(self) -> Wv<'p, V> {
+        Wv {
             inner: self.inner,
             path: self.path,
-            int,
-        };
-        replay(d, self.hint, w)
+            int: matches!(self.hint, Hint::Int),
+        }
     }
 }
 
@@ -887,11 +943,12 @@ impl<'de, E: de::Error> Deserializer<'de> for Zero<E> {
         deserialize_f32 => |v| v.visit_f64(0.0);
         deserialize_f64 => |v| v.visit_f64(0.0);
         deserialize_char => |v| v.visit_char('\0');
-        deserialize_str => |v| v.visit_str("");
-        deserialize_string => |v| v.visit_str("");
-        deserialize_identifier => |v| v.visit_str("");
-        deserialize_bytes => |v| v.visit_bytes(&[]);
-        deserialize_byte_buf => |v| v.visit_bytes(&[]);
+        // Borrowed, so that a model's `&str` (`&[u8]`) field takes the zero value too.
+        deserialize_str => |v| v.visit_borrowed_str("");
+        deserialize_string => |v| v.visit_borrowed_str("");
+        deserialize_identifier => |v| v.visit_borrowed_str("");
+        deserialize_bytes => |v| v.visit_borrowed_bytes(&[]);
+        deserialize_byte_buf => |v| v.visit_borrowed_bytes(&[]);
         deserialize_seq => |v| v.visit_seq(Empty(PhantomData));
         deserialize_map => |v| v.visit_map(Empty(PhantomData));
     }
@@ -912,17 +969,19 @@ impl<'de, E: de::Error> Deserializer<'de> for Zero<E> {
         v.visit_newtype_struct(self)
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, v: V) -> Result<V::Value, E> {
-        v.visit_seq(Empty(PhantomData))
+    // A fixed-size value (a tuple, an array): as many zero values as it has places, as a Go
+    // array's zero value is.
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, v: V) -> Result<V::Value, E> {
+        v.visit_seq(Zeros(len, PhantomData))
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(
         self,
         _: &'static str,
-        _: usize,
+        len: usize,
         v: V,
     ) -> Result<V::Value, E> {
-        v.visit_seq(Empty(PhantomData))
+        v.visit_seq(Zeros(len, PhantomData))
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -942,6 +1001,25 @@ impl<'de, E: de::Error> Deserializer<'de> for Zero<E> {
     ) -> Result<V::Value, E> {
         // Go's zero value of a string enum: the empty string, a unit variant here.
         v.visit_enum("".into_deserializer())
+    }
+}
+
+/// `n` zero values in a row.
+struct Zeros<E>(usize, PhantomData<E>);
+
+impl<'de, E: de::Error> SeqAccess<'de> for Zeros<E> {
+    type Error = E;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, s: T) -> Result<Option<T::Value>, E> {
+        if self.0 == 0 {
+            return Ok(None);
+        }
+        self.0 -= 1;
+        s.deserialize(Zero(PhantomData)).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.0)
     }
 }
 
@@ -1016,5 +1094,383 @@ mod tests {
         let ok = r#"{"metadata": {"name": "a"}, "status": {"containerStatuses": [{"name": "c", "restartCount": 2.0}]}}"#;
         let Lenient(pod) = serde_json::from_str::<Lenient<Pod>>(ok).unwrap();
         assert_eq!(pod.status.container_statuses[0].restart_count, 2);
+    }
+
+    use serde::Deserialize;
+    use serde::de::value::{self, MapDeserializer, SeqDeserializer};
+    use std::collections::BTreeMap;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct UnitS;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct NewT(u32);
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct TupS(u8, String);
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    enum Choice {
+        #[serde(rename = "")]
+        Unset,
+        Unit,
+        New(u8),
+        Pair(u8, i8),
+        Fields {
+            x: u8,
+        },
+    }
+
+    /// Bytes asked for as `bytes` (`buf: false`) or `byte_buf` (`buf: true`).
+    #[derive(Debug, PartialEq)]
+    struct Raw<const BUF: bool>(Vec<u8>);
+
+    impl<'de, const BUF: bool> Deserialize<'de> for Raw<BUF> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Vec<u8>;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("bytes")
+                }
+                fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+                    Ok(v.to_vec())
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<u8>, E> {
+                    Ok(v.as_bytes().to_vec())
+                }
+            }
+            if BUF {
+                d.deserialize_byte_buf(V).map(Raw)
+            } else {
+                d.deserialize_bytes(V).map(Raw)
+            }
+        }
+    }
+
+    /// One field of every shape serde asks a format for.
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Every<'a> {
+        b: bool,
+        i8: i8,
+        i16: i16,
+        i32: i32,
+        i64: i64,
+        i128: i128,
+        u8: u8,
+        u16: u16,
+        u32: u32,
+        u64: u64,
+        u128: u128,
+        f32: f32,
+        f64: f64,
+        c: char,
+        s: String,
+        #[serde(borrow)]
+        bs: &'a str,
+        unit: (),
+        us: UnitS,
+        nt: NewT,
+        seq: Vec<u32>,
+        tup: (u8, String),
+        ts: TupS,
+        map: BTreeMap<String, u32>,
+        e: Choice,
+        o: Option<u32>,
+        bytes: Raw<false>,
+        buf: Raw<true>,
+        array: [u16; 3],
+    }
+
+    const FIELDS: [&str; 28] = [
+        "b", "i8", "i16", "i32", "i64", "i128", "u8", "u16", "u32", "u64", "u128", "f32", "f64",
+        "c", "s", "bs", "unit", "us", "nt", "seq", "tup", "ts", "map", "e", "o", "bytes", "buf",
+        "array",
+    ];
+
+    #[test]
+    fn null_is_the_zero_value_of_every_shape() {
+        let json = format!(
+            "{{{}}}",
+            FIELDS.map(|f| format!("\"{f}\": null")).join(", ")
+        );
+        let Lenient(every) = serde_json::from_str::<Lenient<Every>>(&json).unwrap();
+        let zero = Every {
+            b: false,
+            i8: 0,
+            i16: 0,
+            i32: 0,
+            i64: 0,
+            i128: 0,
+            u8: 0,
+            u16: 0,
+            u32: 0,
+            u64: 0,
+            u128: 0,
+            f32: 0.0,
+            f64: 0.0,
+            c: '\0',
+            s: String::new(),
+            bs: "",
+            unit: (),
+            us: UnitS,
+            nt: NewT(0),
+            seq: vec![],
+            tup: (0, String::new()),
+            ts: TupS(0, String::new()),
+            map: BTreeMap::new(),
+            e: Choice::Unset,
+            o: None,
+            bytes: Raw(vec![]),
+            buf: Raw(vec![]),
+            array: [0; 3],
+        };
+        assert_eq!(every, zero);
+        // YAML's empty value is the same null.
+        let yaml = FIELDS.map(|f| format!("{f}:\n")).concat();
+        let Lenient(every) = serde_saphyr::from_str::<Lenient<Every>>(&yaml).unwrap();
+        assert_eq!(every, zero);
+    }
+
+    #[test]
+    fn values_of_every_shape_read_as_written() {
+        let json = r#"{"b": true, "i8": -8.0, "i16": -16, "i32": 32.0, "i64": -64, "i128": 128,
+            "u8": 8.0, "u16": 16, "u32": 32, "u64": 64.0, "u128": 128, "f32": 1.5, "f64": 2.5,
+            "c": "x", "s": "s", "bs": "bs", "unit": null, "us": null, "nt": 7.0, "seq": [1, 2.0],
+            "tup": [3.0, "t"], "ts": [4, "u"], "map": {"k": 5.0}, "e": {"Pair": [6.0, -7.0]},
+            "o": 9.0, "bytes": "ab", "buf": "cd", "array": [1, null, 3.0]}"#;
+        let Lenient(every) = serde_json::from_str::<Lenient<Every>>(json).unwrap();
+        assert_eq!(
+            every,
+            Every {
+                b: true,
+                i8: -8,
+                i16: -16,
+                i32: 32,
+                i64: -64,
+                i128: 128,
+                u8: 8,
+                u16: 16,
+                u32: 32,
+                u64: 64,
+                u128: 128,
+                f32: 1.5,
+                f64: 2.5,
+                c: 'x',
+                s: "s".into(),
+                bs: "bs",
+                unit: (),
+                us: UnitS,
+                nt: NewT(7),
+                seq: vec![1, 2],
+                tup: (3, "t".into()),
+                ts: TupS(4, "u".into()),
+                map: BTreeMap::from([("k".into(), 5)]),
+                e: Choice::Pair(6, -7),
+                o: Some(9),
+                bytes: Raw(b"ab".to_vec()),
+                buf: Raw(b"cd".to_vec()),
+                array: [1, 0, 3],
+            }
+        );
+        for (e, want) in [
+            (r#""Unit""#, Choice::Unit),
+            (r#"{"New": 1.0}"#, Choice::New(1)),
+            (r#"{"Fields": {"x": 2.0}}"#, Choice::Fields { x: 2 }),
+        ] {
+            let Lenient(got) = serde_json::from_str::<Lenient<Choice>>(e).unwrap();
+            assert_eq!(got, want, "{e}");
+        }
+    }
+
+    /// The fault path of a JSON document read as `T`, and whether it was refused.
+    fn fault<T: for<'de> Deserialize<'de>>(json: &str) -> (bool, Option<String>) {
+        let _ = take_fault_path();
+        let failed = serde_json::from_str::<Lenient<T>>(json).is_err();
+        (failed, take_fault_path())
+    }
+
+    #[test]
+    fn a_fault_is_placed_at_its_field_at_every_depth() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Outer {
+            items: Vec<BTreeMap<String, Choice>>,
+            pairs: Option<Vec<(u8, u8)>>,
+        }
+        let at = |json: &str| fault::<Outer>(json).1;
+        assert_eq!(
+            at(r#"{"items": [{}, {"a": "Unit", "b.c": {"New": 1.5}}]}"#).as_deref(),
+            Some("items[1][b.c]")
+        );
+        assert_eq!(
+            at(r#"{"items": [{"x": {"Pair": [1, 2.5]}}]}"#).as_deref(),
+            Some("items[0].x[1]")
+        );
+        assert_eq!(
+            at(r#"{"items": [{"x": {"Fields": {"x": 0.5}}}]}"#).as_deref(),
+            Some("items[0].x.x")
+        );
+        assert_eq!(
+            at(r#"{"items": [], "pairs": [[1, 2], [3, 4.5]]}"#).as_deref(),
+            Some("pairs[1][1]")
+        );
+        // A fault at the top has no path, and the next reading starts clean.
+        assert_eq!(fault::<u8>("0.5"), (true, None));
+        assert_eq!(fault::<Vec<u8>>("[1]"), (false, None));
+        // Only the innermost place is kept.
+        let (failed, path) =
+            fault::<BTreeMap<String, BTreeMap<String, u8>>>(r#"{"a": {"b": 300}}"#);
+        assert!(failed);
+        assert_eq!(path.as_deref(), Some("a.b"));
+    }
+
+    #[test]
+    fn integral_floats_fit_an_integer_only_in_its_range() {
+        // -2^63 is i64::MIN exactly; 2^63 is past i64::MAX.
+        assert_eq!(
+            serde_json::from_str::<Lenient<i64>>("-9223372036854775808.0").unwrap(),
+            Lenient(i64::MIN)
+        );
+        for refused in [
+            "9223372036854775808.0",
+            "-9223372036854777856.0",
+            "1e300",
+            "0.5",
+            "-1.5",
+        ] {
+            assert!(
+                serde_json::from_str::<Lenient<i64>>(refused).is_err(),
+                "{refused}"
+            );
+        }
+        assert_eq!(
+            serde_json::from_str::<Lenient<i32>>("-3.0").unwrap(),
+            Lenient(-3)
+        );
+        // A float field keeps its fraction.
+        assert_eq!(
+            serde_json::from_str::<Lenient<f64>>("0.5").unwrap(),
+            Lenient(0.5)
+        );
+    }
+
+    #[test]
+    fn keys_that_need_brackets_get_them() {
+        let root = Path::Root;
+        for (key, want) in [
+            ("a[0]", "[a[0]]"),
+            ("b]", "[b]]"),
+            ("", "[]"),
+            ("plain", "plain"),
+        ] {
+            assert_eq!(Path::Key(&root, key).to_string(), want);
+        }
+        let top = Path::Key(&root, "m");
+        assert_eq!(Path::Key(&top, "").to_string(), "m[]");
+        assert_eq!(Path::Index(&root, 2).to_string(), "[2]");
+        // Number and boolean keys (YAML's) are named as written.
+        let _ = take_fault_path();
+        let yaml = "7: {true: 1.5}\n";
+        assert!(serde_saphyr::from_str::<Lenient<BTreeMap<u8, BTreeMap<bool, u8>>>>(yaml).is_err());
+        assert_eq!(take_fault_path().as_deref(), Some("7.true"));
+    }
+
+    /// A format that is not human-readable, and whose `deserialize_option` is its
+    /// `deserialize_any`: every value is the number 7.
+    struct Compact;
+
+    impl<'de> Deserializer<'de> for Compact {
+        type Error = value::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, value::Error> {
+            v.visit_u64(7)
+        }
+
+        fn is_human_readable(&self) -> bool {
+            false
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map struct
+            enum identifier ignored_any
+        }
+    }
+
+    impl<'de> IntoDeserializer<'de, value::Error> for Compact {
+        type Deserializer = Compact;
+        fn into_deserializer(self) -> Compact {
+            self
+        }
+    }
+
+    /// Whether the format said it is human-readable.
+    #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+    struct Readable(bool);
+
+    impl<'de> Deserialize<'de> for Readable {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Readable, D::Error> {
+            let readable = d.is_human_readable();
+            de::IgnoredAny::deserialize(d)?;
+            Ok(Readable(readable))
+        }
+    }
+
+    /// The size hint the format gave for a list.
+    struct Hinted(Option<usize>);
+
+    impl<'de> Deserialize<'de> for Hinted {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Hinted, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Option<usize>;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a list or a map")
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Option<usize>, A::Error> {
+                    let hint = a.size_hint();
+                    while a.next_element::<de::IgnoredAny>()?.is_some() {}
+                    Ok(hint)
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Option<usize>, A::Error> {
+                    let hint = a.size_hint();
+                    while a.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                    Ok(hint)
+                }
+            }
+            d.deserialize_seq(V).map(Hinted)
+        }
+    }
+
+    #[test]
+    fn the_formats_own_answers_pass_through() {
+        // Human-readable or not, for values and for keys.
+        let Lenient(r) = Lenient::<Readable>::deserialize(Compact).unwrap();
+        assert_eq!(r, Readable(false));
+        let Lenient(r) = serde_json::from_str::<Lenient<Readable>>("1").unwrap();
+        assert_eq!(r, Readable(true));
+        let map = MapDeserializer::<_, value::Error>::new([(Compact, 1u32)].into_iter());
+        let Lenient(m) = Lenient::<BTreeMap<Readable, u32>>::deserialize(map).unwrap();
+        assert_eq!(m, BTreeMap::from([(Readable(false), 1)]));
+        // A value handed over where an `Option` was probed reads as asked.
+        let Lenient(n) = Lenient::<u32>::deserialize(Compact).unwrap();
+        assert_eq!(n, 7);
+        let Lenient(v) = Lenient::<Vec<u32>>::deserialize(SeqDeserializer::<_, value::Error>::new(
+            [Compact, Compact].into_iter(),
+        ))
+        .unwrap();
+        assert_eq!(v, [7, 7]);
+        // Size hints, for lists and maps, from the format and for a null.
+        let seq = SeqDeserializer::<_, value::Error>::new([1u32, 2, 3].into_iter());
+        assert_eq!(Lenient::<Hinted>::deserialize(seq).unwrap().0.0, Some(3));
+        let map = MapDeserializer::<_, value::Error>::new([("a", 1u32), ("b", 2)].into_iter());
+        assert_eq!(Lenient::<Hinted>::deserialize(map).unwrap().0.0, Some(2));
+        #[derive(Deserialize)]
+        struct Holder {
+            h: Hinted,
+        }
+        let Lenient(held) = serde_json::from_str::<Lenient<Holder>>(r#"{"h": null}"#).unwrap();
+        assert_eq!(held.h.0, Some(0));
     }
 }
