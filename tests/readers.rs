@@ -847,3 +847,51 @@ fn lists_read_alike_through_the_reader_and_the_streaming_loader() {
         assert!(e.to_string().contains(reason), "load_reader: {e}");
     }
 }
+
+/// An error in a list item, an array element or a watch event names that object, and its
+/// field inside it, whatever the input's shape and format.
+#[test]
+fn an_error_names_the_object_and_the_field_inside_it() {
+    let json = "invalid type: integer `5`, expected a map of label keys to string values";
+    let yaml = "expected mapping start";
+    let cases = [
+        (
+            "{\"kind\": \"List\", \"items\": [\n{\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\"}},\n{\"kind\": \"Pod\", \"metadata\": {\"name\": \"b\", \"namespace\": \"x\", \"labels\": 5}}]}",
+            ("line 3, column 71: Pod x/b", json),
+        ),
+        (
+            "[{\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\"}},\n {\"kind\": \"Node\", \"metadata\": {\"name\": \"n\", \"labels\": 5}}]",
+            ("line 2, column 55: Node n", json),
+        ),
+        (
+            "kind: List\nitems:\n- kind: Pod\n  metadata: {name: a}\n- kind: Pod\n  metadata:\n    name: b\n    labels: 5\n",
+            ("line 8, column 13: Pod b", yaml),
+        ),
+        (
+            "kind: PodList\napiVersion: v1\nitems:\n- metadata:\n    name: b\n    labels: 5\n",
+            ("line 6, column 13: Pod b", yaml),
+        ),
+        (
+            "{\"kind\": \"NodeList\", \"apiVersion\": \"v1\", \"items\": [\n{\"metadata\": {\"name\": \"n\", \"labels\": 5}}]}",
+            ("line 2, column 38: Node n", json),
+        ),
+    ];
+    for (text, (place, why)) in cases {
+        let err = read_str("t", text).unwrap_err();
+        assert_eq!(err.field(), Some("metadata.labels"), "{text}");
+        assert_eq!(
+            err.to_string(),
+            format!("t: document 1, {place}: metadata.labels: {why}")
+        );
+        // Loaded into a store (streamed, for JSON), the same answer.
+        let loaded = Cluster::new().load_str("t", text).unwrap_err();
+        assert_eq!(loaded.to_string(), err.to_string(), "{text}");
+    }
+    // A list's own metadata is the list's: its field is named from the list.
+    let text = "{\"kind\": \"List\", \"metadata\": {\"resourceVersion\": 5}, \"items\": []}";
+    let err = read_str("t", text).unwrap_err();
+    assert_eq!(
+        (err.object(), err.field()),
+        (None, Some("metadata.resourceVersion"))
+    );
+}

@@ -427,7 +427,7 @@ impl ReadLimits {
                             .into_iter::<Value>()
                             .next()
                             .and_then(Result::ok);
-                        err.inner.object = value.and_then(|v| culprit(&v));
+                        name_culprit(&mut err, value.as_ref(), "");
                     }
                     return Err(err);
                 }
@@ -508,9 +508,8 @@ impl ReadLimits {
                     let (doc, body) = yaml_document_at(text, line);
                     err.inner.document = Some(doc);
                     if let Some(body) = body {
-                        err.inner.object = serde_saphyr::from_str::<Value>(body)
-                            .ok()
-                            .and_then(|v| culprit(&v));
+                        let value = serde_saphyr::from_str::<Value>(body).ok();
+                        name_culprit(&mut err, value.as_ref(), "");
                     }
                 }
                 Err(err)
@@ -754,19 +753,60 @@ fn yaml_document_at(text: &str, line: usize) -> (usize, Option<&str>) {
     (doc_of_line.0, Some(&text[doc_of_line.1..]))
 }
 
-/// The object a failing document is about: the first item (lists searched depth first) that
-/// fails to read on its own, named from its raw `kind` and `metadata`.
-pub(crate) fn culprit(v: &Value) -> Option<String> {
+/// Names the object a failing document (`v`) is about in `err`, and makes the error's field
+/// a path inside that object: a list item's `items[3].metadata.labels` is the item's
+/// `metadata.labels`. `kind` is the kind `v` takes when it has none (an item read alone).
+pub(crate) fn name_culprit(err: &mut LoadError, v: Option<&Value>, kind: &str) {
+    let Some((object, at)) = v.and_then(|v| culprit(v, String::new(), kind)) else {
+        return;
+    };
+    err.inner.object = Some(object);
+    if at.is_empty() {
+        return;
+    }
+    if let Some(field) = &err.inner.field
+        && let Some(inside) = field.strip_prefix(at.as_str())
+        && (inside.is_empty() || inside.starts_with(['.', '[']))
+    {
+        let inside = inside.strip_prefix('.').unwrap_or(inside);
+        err.inner.field = (!inside.is_empty()).then(|| inside.to_string());
+    }
+}
+
+/// The object a failing document is about, and its path in the document (as the fault path
+/// writes it): the first item (lists and arrays searched depth first) that fails to read on
+/// its own, named from its raw `kind` (or `inherited`, the one it takes from its list: `items`
+/// of a `PodList` are Pods) and `metadata`.
+fn culprit(v: &Value, at: String, inherited: &str) -> Option<(String, String)> {
+    let join = |key: &str| {
+        if at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{at}.{key}")
+        }
+    };
     if let (Some(_), Some(object)) = (v.get("type"), v.get("object")) {
         // A watch event: the object it carries.
-        return culprit(object);
+        return culprit(object, join("object"), "");
     }
-    if let Some(items) = v.get("items").and_then(Value::as_array) {
-        for item in items {
-            if let Some(c) = culprit(item) {
+    let elements = match v {
+        Value::Array(elements) => Some((elements, at.clone())),
+        _ => v
+            .get("items")
+            .and_then(Value::as_array)
+            .map(|items| (items, join("items"))),
+    };
+    let kind = v.get("kind").and_then(Value::as_str).unwrap_or(inherited);
+    if let Some((elements, list)) = elements {
+        let item_kind = kind.strip_suffix("List").unwrap_or("");
+        for (i, item) in elements.iter().enumerate() {
+            if let Some(c) = culprit(item, format!("{list}[{i}]"), item_kind) {
                 return Some(c);
             }
         }
+    }
+    if v.is_array() {
+        return None;
     }
     let fails = Object::deserialize(v).is_err();
     let has_items = v.get("items").is_some();
@@ -778,11 +818,11 @@ pub(crate) fn culprit(v: &Value) -> Option<String> {
     let mut out = String::new();
     let _ = write_identity(
         &mut out,
-        &s(v.get("kind")),
+        kind,
         &s(meta.and_then(|m| m.get("namespace"))),
         &s(meta.and_then(|m| m.get("name"))),
     );
-    Some(out)
+    Some((out, at))
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::dups;
 use super::error::{LoadError, LoadErrorKind};
-use super::read::{DuplicateKeys, ReadLimits, culprit, typed_cause};
+use super::read::{DuplicateKeys, ReadLimits, name_culprit, typed_cause};
 use crate::error::Error;
 use crate::k8s::{
     Object, ObjectMeta, WatchEvent, adopt_list_kind, is_list_kind, needs_list_kind, not_a_list,
@@ -53,6 +53,9 @@ struct Scanner<R> {
     document: usize,
     /// The least the buffer grows by.
     chunk: usize,
+    /// The kind the items being read take when they have none (`Pod` in a `PodList` whose
+    /// `kind` came before its items), to name an item at fault.
+    item_kind: String,
 }
 
 /// Where an item starts, to place serde's positions (relative to the item) in the input.
@@ -169,8 +172,12 @@ impl<R: Read> Scanner<R> {
         Ok(None)
     }
 
+    /// The input ended inside a value: placed as serde_json places it, on the last byte read
+    /// (column 0 after a final newline).
     fn unexpected_end(&self) -> LoadError {
-        self.error(LoadErrorKind::Syntax, "EOF while parsing a value")
+        let mut e = self.error(LoadErrorKind::Syntax, "EOF while parsing a value");
+        e.inner.column = Some(self.abs() - self.line_start);
+        e
     }
 
     /// Expects `c` (after white space) and steps over it.
@@ -360,6 +367,7 @@ impl<R: Read> Scanner<R> {
             let at = self.at();
             let slice = &self.buf[self.pos..self.end];
             Error::take_serde_cause();
+            crate::k8s::take_fault_path();
             let mut values = serde_json::Deserializer::from_slice(slice).into_iter::<T>();
             match values.next() {
                 Some(Ok(v)) => {
@@ -377,6 +385,9 @@ impl<R: Read> Scanner<R> {
                 }
                 Some(Err(e)) if e.is_eof() && !self.eof => {}
                 None if !self.eof => {}
+                // A syntax error (or the input's real end): serde placed it in the slice, which
+                // holds everything up to it; no object is named for a syntax error.
+                Some(Err(e)) if !e.is_data() => return Err(self.located(e, at, document, &[])),
                 Some(Err(_)) | None => {
                     // serde may refuse a value before its end arrives: find the whole value,
                     // then let the slice reader word the error, place it and name the object.
@@ -411,6 +422,16 @@ impl<R: Read> Scanner<R> {
         Error::take_serde_cause();
         crate::k8s::take_fault_path();
         let mut result = serde_json::from_slice(slice);
+        if result.as_ref().is_err_and(serde_json::Error::is_eof) && end < self.base + self.end {
+            // A scalar cut short by a delimiter (`tru}`): serde words it with that byte, as
+            // reading the whole text does.
+            let longer = &self.buf[at.offset - self.base..=end - self.base];
+            Error::take_serde_cause();
+            crate::k8s::take_fault_path();
+            if let Err(e) = serde_json::from_slice::<T>(longer) {
+                result = Err(e);
+            }
+        }
         if result.as_ref().is_err_and(serde_json::Error::is_data)
             && self.limits.duplicate_keys == DuplicateKeys::Error
         {
@@ -432,41 +453,45 @@ impl<R: Read> Scanner<R> {
                 result = serde_json::from_slice(slice);
             }
         }
-        result.map_err(|e| {
-            let kind = if e.is_syntax() || e.is_eof() {
-                LoadErrorKind::Syntax
+        result.map_err(|e| self.located(e, at, document, slice))
+    }
+
+    /// serde_json's error `e` from reading a slice that starts at `at`, placed in the input;
+    /// a data error names the object `slice` (the value read) holds.
+    fn located(&self, e: serde_json::Error, at: At, document: usize, slice: &[u8]) -> LoadError {
+        let kind = if e.is_data() {
+            LoadErrorKind::Invalid
+        } else {
+            LoadErrorKind::Syntax
+        };
+        let (line, column) = (e.line(), e.column());
+        let full = e.to_string();
+        let message = full
+            .strip_suffix(&format!(" at line {line} column {column}"))
+            .unwrap_or(&full)
+            .to_string();
+        let cause = typed_cause(&message);
+        let mut err = LoadError::new(kind, &self.source, message)
+            .with_document(document)
+            .with_cause(cause)
+            .with_field(crate::k8s::take_fault_path());
+        if line > 0 {
+            err.inner.line = Some(at.line + line - 1);
+            err.inner.column = Some(if line == 1 {
+                at.column + column - 1
             } else {
-                LoadErrorKind::Invalid
-            };
-            let (line, column) = (e.line(), e.column());
-            let full = e.to_string();
-            let message = full
-                .strip_suffix(&format!(" at line {line} column {column}"))
-                .unwrap_or(&full)
-                .to_string();
-            let cause = typed_cause(&message);
-            let mut err = LoadError::new(kind, &self.source, message)
-                .with_document(document)
-                .with_cause(cause)
-                .with_field(crate::k8s::take_fault_path());
-            if line > 0 {
-                err.inner.line = Some(at.line + line - 1);
-                err.inner.column = Some(if line == 1 {
-                    at.column + column - 1
-                } else {
-                    column
-                });
-            }
-            if kind == LoadErrorKind::Invalid {
-                // The first value of the slice: what follows it (the next items) is not read.
-                err.inner.object = serde_json::Deserializer::from_slice(slice)
-                    .into_iter::<Value>()
-                    .next()
-                    .and_then(Result::ok)
-                    .and_then(|v| culprit(&v));
-            }
-            err
-        })
+                column
+            });
+        }
+        if kind == LoadErrorKind::Invalid {
+            // The first value of the slice: what follows it (the next items) is not read.
+            let value = serde_json::Deserializer::from_slice(slice)
+                .into_iter::<Value>()
+                .next()
+                .and_then(Result::ok);
+            name_culprit(&mut err, value.as_ref(), &self.item_kind);
+        }
+        err
     }
 }
 
@@ -504,6 +529,7 @@ fn read_chunked<R: Read>(
         limits,
         document: 0,
         chunk,
+        item_kind: String::new(),
     };
     let mut document = 0;
     loop {
@@ -591,6 +617,8 @@ fn object_or_list<R: Read>(
                 check_member(s, &key, at, end, document)?;
             }
             s.bump();
+            let list_kind = kind.as_deref().unwrap_or_default();
+            s.item_kind = list_kind.strip_suffix("List").unwrap_or("").to_string();
             let mut i = 0;
             while s.next_member(b']', i == 0)? {
                 let mut item: Object = s.read_next(document)?;
@@ -613,6 +641,7 @@ fn object_or_list<R: Read>(
                 sink(Item::Object(document, item))?;
                 i += 1;
             }
+            s.item_kind.clear();
             continue;
         }
         let at = s.at();
@@ -676,12 +705,24 @@ fn check_member<R: Read>(
     end: usize,
     document: usize,
 ) -> Result<(), LoadError> {
-    if key == "metadata" {
-        s.read_between::<Option<ObjectMeta>>(at, end, document)?;
+    let read = if key == "metadata" {
+        // Read under Kubernetes' rules, as the whole-text reader reads it.
+        s.read_between::<crate::k8s::Lenient<Option<ObjectMeta>>>(at, end, document)
+            .map(drop)
     } else {
-        s.read_between::<serde::de::IgnoredAny>(at, end, document)?;
-    }
-    Ok(())
+        s.read_between::<serde::de::IgnoredAny>(at, end, document)
+            .map(drop)
+    };
+    // The member was read alone: its field is named from the list, as reading it whole does.
+    read.map_err(|mut e| {
+        e.inner.field = match e.inner.field.take() {
+            Some(inside) if inside.starts_with('[') => Some(format!("{key}{inside}")),
+            Some(inside) => Some(format!("{key}.{inside}")),
+            None if e.kind() == LoadErrorKind::Invalid => Some(key.to_string()),
+            None => None,
+        };
+        e
+    })
 }
 
 fn adopt<R: Read>(
@@ -747,5 +788,103 @@ mod tests {
         for chunk in 1..40 {
             assert_eq!(items(tricky, false, chunk), whole, "chunk {chunk}");
         }
+    }
+
+    /// The error of reading `text` as a stream with `chunk`-byte refills, and of reading it
+    /// whole, as what a user sees of each: kind, document, line, column, object, field.
+    fn both(text: &str, chunk: usize) -> [String; 2] {
+        let show = |e: &LoadError| {
+            let field = if e.kind() == LoadErrorKind::Invalid {
+                e.field()
+            } else {
+                // The whole-text reader names the list member a syntax error is in.
+                None
+            };
+            format!(
+                "{:?} {:?} {:?} {:?} {:?} {field:?}",
+                e.kind(),
+                e.document(),
+                e.line(),
+                e.column(),
+                e.object()
+            )
+        };
+        let streamed = read_chunked(
+            "t",
+            text.as_bytes(),
+            ReadLimits::default(),
+            false,
+            chunk,
+            |_| Ok(()),
+        );
+        let whole = crate::load::read_input("t", text);
+        [
+            streamed.map_or_else(|e| show(&e), |n| format!("{n} documents")),
+            whole.map_or_else(|e| show(&e), |_| "read".to_string()),
+        ]
+    }
+
+    /// A broken input is placed where reading it whole places it, whatever the refills: the
+    /// document, line and column, and for a data error the object and the field inside it.
+    #[test]
+    fn errors_are_placed_as_reading_whole_places_them() {
+        let pod = |name: &str| format!(r#"{{"kind": "Pod", "metadata": {{"name": "{name}"}}}}"#);
+        let (a, b) = (pod("a"), pod("b"));
+        let list = |items: &str| format!("{{\"kind\": \"List\",\n \"items\": [\n  {items}]}}");
+        let bad_labels = r#"{"kind": "Pod", "metadata": {"name": "b", "labels": 5}}"#;
+        let cases = [
+            // Syntax: a missing comma, a missing colon, a trailing comma, a cut literal, a bad
+            // escape, a control character, a bad number, garbage between documents.
+            list(&format!("{a}\n  {b}")),
+            format!("{{\"kind\": \"List\",\n \"items\" [{a}]}}"),
+            format!("{{\"kind\": \"List\",\n \"items\": [{a}] \"x\": 1}}"),
+            format!("[{a}, \n    ]"),
+            format!("{{\"kind\": \"List\",\n \"items\": [{a}], \"x\": tru}}"),
+            list(r#"{"kind": "Pod", "metadata": {"name": "a\q"}}"#),
+            list("{\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\tb\"}}"),
+            list(r#"{"kind": "Pod", "metadata": {"name": "a"}, "spec": {"priority": 1e}}"#),
+            list(r#"{"kind": "Pod", "metadata": {"name": "a"}, "spec": {"nodeName": nul}}"#),
+            format!("{a}\n\n   {b} x"),
+            // The input ends inside a value.
+            format!("{{\"kind\": \"List\", \"items\": [\n  {a},\n  {b}"),
+            format!("{a}\n{{\"kind\": \"Pod\", \"metadata\": {{\"name\": \"b"),
+            format!("[{a},\n"),
+            // Data: an item, an array element, a document, the list's own metadata.
+            list(&format!("{a},\n  {bad_labels}")),
+            format!("[{a},\n {bad_labels}]"),
+            format!("{a}\n{bad_labels}"),
+            format!(
+                "{{\"kind\": \"List\", \"metadata\": {{\"resourceVersion\": 5}},\n \"items\": [{a}]}}"
+            ),
+            list(
+                r#"{"kind": "Pod", "metadata": {"name": "c"}, "spec": {"tolerations": [{"key": "k"}, {"key": 7}]}}"#,
+            ),
+        ];
+        for text in &cases {
+            let [streamed, whole] = both(text, CHUNK);
+            assert!(
+                whole.starts_with("Syntax") || whole.starts_with("Invalid"),
+                "{text}: {whole}"
+            );
+            assert_eq!(streamed, whole, "{text}");
+            for chunk in [1, 2, 5, 16] {
+                assert_eq!(both(text, chunk)[0], whole, "{text}, chunk {chunk}");
+            }
+        }
+        // What the user reads, for a data error in a list's second item on its third line.
+        let err = read_chunked(
+            "t",
+            cases[13].as_bytes(),
+            ReadLimits::default(),
+            false,
+            7,
+            |_| Ok(()),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t: document 1, line 4, column 55: Pod b: metadata.labels: invalid type: integer `5`, \
+             expected a map of label keys to string values"
+        );
     }
 }
