@@ -1405,6 +1405,31 @@ mod tests {
         }
     }
 
+    /// A format that refuses every value, wording the refusal with the visitor's `expecting`.
+    struct Refuses;
+
+    impl<'de> Deserializer<'de> for Refuses {
+        type Error = value::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, value::Error> {
+            Err(de::Error::invalid_type(Unexpected::Other("a tag"), &v))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map struct
+            enum identifier ignored_any
+        }
+    }
+
+    #[test]
+    fn a_refusal_says_what_the_model_expected() {
+        let err = Lenient::<u32>::deserialize(Refuses).unwrap_err();
+        assert_eq!(err.to_string(), "invalid type: a tag, expected u32");
+        let err = Lenient::<Option<String>>::deserialize(Refuses).unwrap_err();
+        assert_eq!(err.to_string(), "invalid type: a tag, expected option");
+    }
+
     /// Whether the format said it is human-readable.
     #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
     struct Readable(bool);

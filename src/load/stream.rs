@@ -513,24 +513,43 @@ fn read_chunked<R: Read>(
     limits: ReadLimits,
     watch: bool,
     chunk: usize,
+    sink: impl FnMut(Item) -> Result<(), LoadError>,
+) -> Result<usize, LoadError> {
+    scan(
+        &mut Scanner::new(source, reader, limits, chunk),
+        watch,
+        sink,
+    )
+}
+
+impl<R: Read> Scanner<R> {
+    fn new(source: &str, reader: R, limits: ReadLimits, chunk: usize) -> Scanner<R> {
+        Scanner {
+            reader,
+            source: source.to_string(),
+            buf: Vec::new(),
+            end: 0,
+            pos: 0,
+            base: 0,
+            keep: 0,
+            eof: false,
+            line: 1,
+            line_start: 0,
+            limits,
+            document: 0,
+            chunk,
+            item_kind: String::new(),
+        }
+    }
+}
+
+/// Reads every document of the input behind `s`; the number of documents.
+fn scan<R: Read>(
+    s: &mut Scanner<R>,
+    watch: bool,
     mut sink: impl FnMut(Item) -> Result<(), LoadError>,
 ) -> Result<usize, LoadError> {
-    let mut s = Scanner {
-        reader,
-        source: source.to_string(),
-        buf: Vec::new(),
-        end: 0,
-        pos: 0,
-        base: 0,
-        keep: 0,
-        eof: false,
-        line: 1,
-        line_start: 0,
-        limits,
-        document: 0,
-        chunk,
-        item_kind: String::new(),
-    };
+    let limits = s.limits;
     let mut document = 0;
     loop {
         s.keep = s.pos;
@@ -542,7 +561,7 @@ fn read_chunked<R: Read>(
         if document > limits.max_documents {
             return Err(LoadError::new(
                 LoadErrorKind::TooLarge,
-                source,
+                &s.source,
                 format!("more than {} documents", limits.max_documents),
             ));
         }
@@ -550,7 +569,7 @@ fn read_chunked<R: Read>(
         let start = s.at();
         match c {
             b'{' if watch => sink(Item::Event(document, s.read_next(document)?))?,
-            b'{' => object_or_list(&mut s, start, document, &mut sink)?,
+            b'{' => object_or_list(s, start, document, &mut sink)?,
             b'[' => {
                 // An array of objects, read as a list.
                 s.bump();
@@ -886,5 +905,112 @@ mod tests {
             "t: document 1, line 4, column 55: Pod b: metadata.labels: invalid type: integer `5`, \
              expected a map of label keys to string values"
         );
+    }
+
+    /// A reader that hands out `step` bytes at a time and is interrupted before each read.
+    struct Interrupted<'a> {
+        bytes: &'a [u8],
+        interrupt: bool,
+        fail_at_end: bool,
+    }
+
+    impl Read for Interrupted<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            self.interrupt = !self.interrupt;
+            if self.interrupt {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            if self.bytes.is_empty() && self.fail_at_end {
+                return Err(std::io::Error::other("the disk is gone"));
+            }
+            let n = 5.min(out.len()).min(self.bytes.len());
+            out[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    fn podlist() -> String {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/k8s/");
+        std::fs::read_to_string(format!("{dir}podlist.json")).unwrap()
+    }
+
+    #[test]
+    fn interrupted_reads_are_retried_and_failed_reads_reported() {
+        let text = podlist();
+        let whole = items(&text, false, 64);
+        let mut out = Vec::new();
+        let reader = Interrupted {
+            bytes: text.as_bytes(),
+            interrupt: false,
+            fail_at_end: false,
+        };
+        read_chunked("t", reader, ReadLimits::default(), false, 64, |item| {
+            out.push(format!("{item:?}"));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(Ok(out), whole);
+        let reader = Interrupted {
+            bytes: text.as_bytes(),
+            interrupt: false,
+            fail_at_end: true,
+        };
+        let err =
+            read_chunked("t", reader, ReadLimits::default(), false, 64, |_| Ok(())).unwrap_err();
+        assert_eq!(err.kind(), LoadErrorKind::Io);
+        assert!(err.to_string().contains("the disk is gone"), "{err}");
+    }
+
+    #[test]
+    fn the_input_limit_is_the_last_byte_allowed() {
+        let text = podlist();
+        for chunk in [7, CHUNK] {
+            let limits = |n: usize| ReadLimits {
+                max_input_len: n,
+                ..ReadLimits::default()
+            };
+            let read = |n| read_chunked("t", text.as_bytes(), limits(n), false, chunk, |_| Ok(()));
+            assert!(read(text.len()).is_ok(), "chunk {chunk}");
+            let err = read(text.len() - 1).unwrap_err();
+            assert_eq!(err.kind(), LoadErrorKind::TooLarge);
+            assert_eq!(
+                err.message(),
+                format!("the input is over the limit of {} bytes", text.len() - 1)
+            );
+        }
+    }
+
+    /// Memory stays at the largest item: the buffer drops what was read, however long the
+    /// input, and grows only for an item larger than it.
+    #[test]
+    fn the_buffer_holds_one_item_not_the_input() {
+        let item = r#"{"kind":"Pod","metadata":{"name":"p","namespace":"s"}}"#;
+        let items = vec![item; 5_000].join(",\n");
+        for (text, lines) in [
+            (
+                format!("{{\"kind\":\"List\",\"items\":[\n{items}\n]}}"),
+                5_002,
+            ),
+            (format!("[{items}]"), 5_000),
+        ] {
+            let mut s = Scanner::new("t", text.as_bytes(), ReadLimits::default(), 256);
+            let mut n = 0;
+            scan(&mut s, false, |_| {
+                n += 1;
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(n, 5_000);
+            assert_eq!(s.buf.len(), 256, "{}", &text[..20]);
+            assert_eq!(s.line, lines);
+        }
+        let big = format!(
+            r#"{{"kind":"Pod","metadata":{{"name":"n","annotations":{{"a":"{}"}}}}}}"#,
+            "n".repeat(1000)
+        );
+        let mut s = Scanner::new("t", big.as_bytes(), ReadLimits::default(), 256);
+        assert_eq!(scan(&mut s, false, |_| Ok(())).unwrap(), 1);
+        assert_eq!(s.buf.len(), 2048);
     }
 }
