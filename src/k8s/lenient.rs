@@ -329,10 +329,33 @@ struct Probe<'p, V> {
     path: Path<'p>,
 }
 
-macro_rules! probe_visits {
-    ($($method:ident($ty:ty);)*) => {
+/// Every `visit_*` of a scalar (but floats), each handing the value to `self.$to()`.
+macro_rules! forward_scalar_visits {
+    ($to:ident) => {
+        forward_scalar_visits! { @ $to;
+            visit_bool(bool);
+            visit_i8(i8);
+            visit_i16(i16);
+            visit_i32(i32);
+            visit_i64(i64);
+            visit_i128(i128);
+            visit_u8(u8);
+            visit_u16(u16);
+            visit_u32(u32);
+            visit_u64(u64);
+            visit_u128(u128);
+            visit_char(char);
+            visit_str(&str);
+            visit_borrowed_str(&'de str);
+            visit_string(String);
+            visit_bytes(&[u8]);
+            visit_borrowed_bytes(&'de [u8]);
+            visit_byte_buf(Vec<u8>);
+        }
+    };
+    (@ $to:ident; $($method:ident($ty:ty);)*) => {
         $(fn $method<E: de::Error>(self, v: $ty) -> Result<V::Value, E> {
-            self.wrapped().$method(v)
+            self.$to().$method(v)
         })*
     };
 }
@@ -363,27 +386,14 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Probe<'_, V> {
     // A format may answer `deserialize_option` as it answers `deserialize_any` (serde's
     // `forward_to_deserialize_any` does, and so do serde's own value deserializers): the value
     // itself arrives here instead of `visit_some`. It is the value as asked, wrapped the same way.
-    probe_visits! {
-        visit_bool(bool);
-        visit_i8(i8);
-        visit_i16(i16);
-        visit_i32(i32);
-        visit_i64(i64);
-        visit_i128(i128);
-        visit_u8(u8);
-        visit_u16(u16);
-        visit_u32(u32);
-        visit_u64(u64);
-        visit_u128(u128);
-        visit_f32(f32);
-        visit_f64(f64);
-        visit_char(char);
-        visit_str(&str);
-        visit_borrowed_str(&'de str);
-        visit_string(String);
-        visit_bytes(&[u8]);
-        visit_borrowed_bytes(&'de [u8]);
-        visit_byte_buf(Vec<u8>);
+    forward_scalar_visits!(wrapped);
+
+    fn visit_f32<E: de::Error>(self, v: f32) -> Result<V::Value, E> {
+        self.wrapped().visit_f32(v)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
+        self.wrapped().visit_f64(v)
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
@@ -422,12 +432,10 @@ pub(crate) struct Wv<'p, V> {
     int: bool,
 }
 
-macro_rules! forward_visits {
-    ($($method:ident($ty:ty);)*) => {
-        $(fn $method<E: de::Error>(self, v: $ty) -> Result<V::Value, E> {
-            self.inner.$method(v)
-        })*
-    };
+impl<V> Wv<'_, V> {
+    fn into_inner(self) -> V {
+        self.inner
+    }
 }
 
 impl<'de, 'p, V: Visitor<'de>> Visitor<'de> for Wv<'p, V> {
@@ -437,26 +445,7 @@ impl<'de, 'p, V: Visitor<'de>> Visitor<'de> for Wv<'p, V> {
         self.inner.expecting(f)
     }
 
-    forward_visits! {
-        visit_bool(bool);
-        visit_i8(i8);
-        visit_i16(i16);
-        visit_i32(i32);
-        visit_i64(i64);
-        visit_i128(i128);
-        visit_u8(u8);
-        visit_u16(u16);
-        visit_u32(u32);
-        visit_u64(u64);
-        visit_u128(u128);
-        visit_char(char);
-        visit_str(&str);
-        visit_borrowed_str(&'de str);
-        visit_string(String);
-        visit_bytes(&[u8]);
-        visit_borrowed_bytes(&'de [u8]);
-        visit_byte_buf(Vec<u8>);
-    }
+    forward_scalar_visits!(into_inner);
 
     fn visit_f32<E: de::Error>(self, v: f32) -> Result<V::Value, E> {
         self.visit_f64(f64::from(v))
