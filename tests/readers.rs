@@ -887,6 +887,15 @@ fn an_error_names_the_object_and_the_field_inside_it() {
         let loaded = Cluster::new().load_str("t", text).unwrap_err();
         assert_eq!(loaded.to_string(), err.to_string(), "{text}");
     }
+    // kubectl's key order puts `kind` after `items`: streamed, a failing item is read before
+    // its list's kind, and is named without it (README, "Errors").
+    let text = "{\"apiVersion\": \"v1\", \"items\": [{\"metadata\": {\"name\": \"n\", \"labels\": 5}}], \"kind\": \"NodeList\"}";
+    assert_eq!(read_str("t", text).unwrap_err().object(), Some("Node n"));
+    let streamed = Cluster::new().load_str("t", text).unwrap_err();
+    assert_eq!(
+        (streamed.object(), streamed.field()),
+        (Some("object n"), Some("metadata.labels"))
+    );
     // A list's own metadata is the list's: its field is named from the list.
     let text = "{\"kind\": \"List\", \"metadata\": {\"resourceVersion\": 5}, \"items\": []}";
     let err = read_str("t", text).unwrap_err();
