@@ -788,6 +788,76 @@ fn pod_affinity_needs_one_pod_matching_every_term() {
     passes(&d, "b1", Plugin::InterPodAffinity);
 }
 
+/// Preferred pod (anti-)affinity read from pod specs, both ways: the incoming pod's preferred
+/// terms (+w, −w per matching pod in the domain), an existing pod's preferred term that the
+/// incoming pod matches, and an existing pod's required affinity term (`hardPodAffinityWeight`);
+/// then min–max normalized over the nodes.
+#[test]
+fn preferred_pod_affinity_scores_both_ways() {
+    let pref = |kind: &str, terms: &[(u32, String)]| {
+        let terms: Vec<String> = terms
+            .iter()
+            .map(|(w, t)| format!("{{weight: {w}, podAffinityTerm: {t}}}"))
+            .collect();
+        format!(
+            "{kind}: {{preferredDuringSchedulingIgnoredDuringExecution: [{}]}}",
+            terms.join(", ")
+        )
+    };
+    let world = [
+        zones(),
+        bound("db", "shop", "app: db", "a1", ""),
+        bound(
+            "cache",
+            "shop",
+            "app: cache",
+            "b1",
+            &format!(
+                "affinity: {{{}}}",
+                pref("podAffinity", &[(40, term(ZONE, "role: new", ""))])
+            ),
+        ),
+        bound(
+            "sidecar",
+            "shop",
+            "app: sidecar",
+            "a2",
+            &required("podAffinity", &[term(HOST, "role: new", "")]),
+        ),
+    ]
+    .concat();
+    let c = load(&world);
+    let new = incoming(
+        "role: new",
+        &format!(
+            "affinity: {{{}, {}}}",
+            pref("podAffinity", &[(50, term(ZONE, "app: db", ""))]),
+            pref("podAntiAffinity", &[(20, term(HOST, "app: db", ""))]),
+        ),
+    );
+    let scores = |profile: Profile| {
+        let d = Scheduler::new(profile).schedule(&c, &pod(&new));
+        ["a1", "a2", "b1", "x"].map(|n| {
+            d.node(n)
+                .unwrap()
+                .scores()
+                .find(|(p, _)| *p == Plugin::InterPodAffinity)
+                .unwrap()
+                .1
+        })
+    };
+    // Raw: a1 50 − 20, a2 50 + 1, b1 40, x 0 (no zone label); normalized by 51.
+    assert_eq!(scores(Profile::default()), [58, 100, 78, 0]);
+    // hardPodAffinityWeight 0: a2 50, the maximum.
+    let mut p = Profile::default();
+    p.hard_pod_affinity_weight = 0;
+    assert_eq!(scores(p), [60, 100, 80, 0]);
+    // Existing pods' preferred terms ignored: b1 0.
+    let mut p = Profile::default();
+    p.ignore_preferred_terms_of_existing_pods = true;
+    assert_eq!(scores(p), [58, 100, 0, 0]);
+}
+
 #[test]
 fn anti_affinity_both_ways() {
     let anti = "node(s) didn't match pod anti-affinity rules";
