@@ -1411,12 +1411,23 @@ mod tests {
         }
     }
 
+    impl<'de> IntoDeserializer<'de, value::Error> for Refuses {
+        type Deserializer = Refuses;
+        fn into_deserializer(self) -> Refuses {
+            self
+        }
+    }
+
     #[test]
     fn a_refusal_says_what_the_model_expected() {
         let err = Lenient::<u32>::deserialize(Refuses).unwrap_err();
         assert_eq!(err.to_string(), "invalid type: a tag, expected u32");
         let err = Lenient::<Option<String>>::deserialize(Refuses).unwrap_err();
         assert_eq!(err.to_string(), "invalid type: a tag, expected option");
+        // A key the format refuses is worded with the key's own expectation.
+        let map = MapDeserializer::<_, value::Error>::new([(Refuses, 1u32)].into_iter());
+        let err = Lenient::<BTreeMap<u32, u32>>::deserialize(map).unwrap_err();
+        assert_eq!(err.to_string(), "invalid type: a tag, expected u32");
     }
 
     /// Whether the format said it is human-readable.
@@ -1467,6 +1478,9 @@ mod tests {
         let map = MapDeserializer::<_, value::Error>::new([(Compact, 1u32)].into_iter());
         let Lenient(m) = Lenient::<BTreeMap<Readable, u32>>::deserialize(map).unwrap();
         assert_eq!(m, BTreeMap::from([(Readable(false), 1)]));
+        let Lenient(m) =
+            serde_json::from_str::<Lenient<BTreeMap<Readable, u32>>>(r#"{"k": 1}"#).unwrap();
+        assert_eq!(m, BTreeMap::from([(Readable(true), 1)]));
         // A value handed over where an `Option` was probed reads as asked.
         let Lenient(n) = Lenient::<u32>::deserialize(Compact).unwrap();
         assert_eq!(n, 7);
