@@ -1264,6 +1264,7 @@ mod tests {
         );
         for (e, want) in [
             (r#""Unit""#, Choice::Unit),
+            (r#"{"Unit": null}"#, Choice::Unit),
             (r#"{"New": 1.0}"#, Choice::New(1)),
             (r#"{"Fields": {"x": 2.0}}"#, Choice::Fields { x: 2 }),
         ] {
@@ -1442,29 +1443,41 @@ mod tests {
         }
     }
 
-    /// The size hint the format gave for a list.
-    struct Hinted(Option<usize>);
+    /// What a list (`ASK` 0), map (1) or three-place tuple (2) told: its size hint, and how
+    /// many elements it handed over (counted up to 10).
+    #[derive(Debug, PartialEq)]
+    struct Hinted<const ASK: u8>(Option<usize>, usize);
 
-    impl<'de> Deserialize<'de> for Hinted {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Hinted, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Option<usize>;
+    impl<'de, const ASK: u8> Deserialize<'de> for Hinted<ASK> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Hinted<ASK>, D::Error> {
+            struct V<const ASK: u8>;
+            impl<'de, const ASK: u8> Visitor<'de> for V<ASK> {
+                type Value = Hinted<ASK>;
                 fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                     f.write_str("a list or a map")
                 }
-                fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Option<usize>, A::Error> {
+                fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Hinted<ASK>, A::Error> {
                     let hint = a.size_hint();
-                    while a.next_element::<de::IgnoredAny>()?.is_some() {}
-                    Ok(hint)
+                    let mut n = 0;
+                    while n < 10 && a.next_element::<de::IgnoredAny>()?.is_some() {
+                        n += 1;
+                    }
+                    Ok(Hinted(hint, n))
                 }
-                fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Option<usize>, A::Error> {
+                fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Hinted<ASK>, A::Error> {
                     let hint = a.size_hint();
-                    while a.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
-                    Ok(hint)
+                    let mut n = 0;
+                    while n < 10 && a.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {
+                        n += 1;
+                    }
+                    Ok(Hinted(hint, n))
                 }
             }
-            d.deserialize_seq(V).map(Hinted)
+            match ASK {
+                0 => d.deserialize_seq(V),
+                1 => d.deserialize_map(V),
+                _ => d.deserialize_tuple(3, V),
+            }
         }
     }
 
@@ -1491,14 +1504,26 @@ mod tests {
         assert_eq!(v, [7, 7]);
         // Size hints, for lists and maps, from the format and for a null.
         let seq = SeqDeserializer::<_, value::Error>::new([1u32, 2, 3].into_iter());
-        assert_eq!(Lenient::<Hinted>::deserialize(seq).unwrap().0.0, Some(3));
+        assert_eq!(
+            Lenient::<Hinted<0>>::deserialize(seq).unwrap().0,
+            Hinted(Some(3), 3)
+        );
         let map = MapDeserializer::<_, value::Error>::new([("a", 1u32), ("b", 2)].into_iter());
-        assert_eq!(Lenient::<Hinted>::deserialize(map).unwrap().0.0, Some(2));
+        assert_eq!(
+            Lenient::<Hinted<1>>::deserialize(map).unwrap().0,
+            Hinted(Some(2), 2)
+        );
         #[derive(Deserialize)]
         struct Holder {
-            h: Hinted,
+            seq: Hinted<0>,
+            map: Hinted<1>,
+            tuple: Hinted<2>,
         }
-        let Lenient(held) = serde_json::from_str::<Lenient<Holder>>(r#"{"h": null}"#).unwrap();
-        assert_eq!(held.h.0, Some(0));
+        let json = r#"{"seq": null, "map": null, "tuple": null}"#;
+        let Lenient(held) = serde_json::from_str::<Lenient<Holder>>(json).unwrap();
+        assert_eq!(held.seq, Hinted(Some(0), 0));
+        assert_eq!(held.map, Hinted(Some(0), 0));
+        // A null tuple has exactly as many places as the tuple, each a zero value.
+        assert_eq!(held.tuple, Hinted(Some(3), 3));
     }
 }
