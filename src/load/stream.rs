@@ -878,6 +878,18 @@ mod tests {
             list(
                 r#"{"kind": "Pod", "metadata": {"name": "c"}, "spec": {"tolerations": [{"key": "k"}, {"key": 7}]}}"#,
             ),
+            list(&format!(
+                r#"{{"kind": "Pod", "metadata": {{"name": "b", "labels": 5, "annotations": {{"x": "}}]\"{{"}}}}}}, {a}"#
+            )),
+            // After values stepped over across lines, and over strings holding brackets and
+            // quotes: the place still counts from the right line start.
+            "{\"kind\": \"List\", \"metadata\": {\n  \"resourceVersion\": \"1\"} \"items\": []}"
+                .to_string(),
+            format!("[{{\n\"kind\": \"Pod\", \"metadata\": {{\"name\": \"a\"}}}} {b}]"),
+            format!(
+                "{{\"kind\": \"List\", \"metadata\": {{\"annotations\": {{\"a\": \"}}{{\\\"]\", \"b\": \"\\\\\"}}}},\n \"items\": [{a}], \"x\": {{\"y\": \"]\"}}, \"z\": tru}}"
+            ),
+            format!("{{\"kind\": \"List\", \"items\": [{a}], \"x\": 1 2}}"),
         ];
         for text in &cases {
             let [streamed, whole] = both(text, CHUNK);
@@ -890,6 +902,17 @@ mod tests {
                 assert_eq!(both(text, chunk)[0], whole, "{text}, chunk {chunk}");
             }
         }
+        // A scalar ends at a blank: what follows is not part of it.
+        let err = read_chunked(
+            "t",
+            cases.last().unwrap().as_bytes(),
+            ReadLimits::default(),
+            false,
+            3,
+            |_| Ok(()),
+        )
+        .unwrap_err();
+        assert_eq!(err.message(), "expected ',' or '}', found '2'");
         // What the user reads, for a data error in a list's second item on its third line.
         let err = read_chunked(
             "t",
@@ -960,6 +983,20 @@ mod tests {
             read_chunked("t", reader, ReadLimits::default(), false, 64, |_| Ok(())).unwrap_err();
         assert_eq!(err.kind(), LoadErrorKind::Io);
         assert!(err.to_string().contains("the disk is gone"), "{err}");
+    }
+
+    #[test]
+    fn the_document_limit_is_the_last_document_allowed() {
+        let text = "{\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\"}}\n".repeat(3);
+        let limits = |n: usize| ReadLimits {
+            max_documents: n,
+            ..ReadLimits::default()
+        };
+        let read = |n| read_chunked("t", text.as_bytes(), limits(n), false, 16, |_| Ok(()));
+        assert_eq!(read(3).unwrap(), 3);
+        let err = read(2).unwrap_err();
+        assert_eq!(err.kind(), LoadErrorKind::TooLarge);
+        assert_eq!(err.message(), "more than 2 documents");
     }
 
     #[test]
