@@ -930,6 +930,58 @@ mod tests {
         );
     }
 
+    /// Valid inputs: the streamed objects are the whole-text reader's, list items adopting
+    /// their list's kind and apiVersion in either key order.
+    #[test]
+    fn streamed_objects_are_the_whole_text_objects() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/k8s/");
+        let item = r#"{"metadata": {"name": "a", "namespace": "x", "labels": {"app": "web"}}}"#;
+        let mut cases: Vec<String> = ["cluster.json", "podlist.json"]
+            .iter()
+            .map(|name| std::fs::read_to_string(format!("{dir}{name}")).unwrap())
+            .collect();
+        cases.extend([
+            format!(r#"{{"kind": "PodList", "apiVersion": "v1", "items": [{item}, {item}]}}"#),
+            format!(r#"{{"apiVersion": "apps/v1", "items": [{item}], "kind": "DeploymentList"}}"#),
+            format!(
+                r#"{{"items": [{item}], "apiVersion": "v1", "kind": "NodeList", "metadata": {{}}}}"#
+            ),
+            format!(
+                r#"[{{"kind": "Pod", "apiVersion": "v1", "metadata": {{"name": "p"}}}}] {item}"#
+            ),
+        ]);
+        for text in &cases {
+            let mut whole = Vec::new();
+            let Ok(crate::load::Input::Objects(documents)) = crate::load::read_input("t", text)
+            else {
+                panic!("{text}");
+            };
+            for d in documents {
+                match d.object {
+                    Object::List(items) => whole.extend(items.iter().map(|o| format!("{o:?}"))),
+                    o => whole.push(format!("{o:?}")),
+                }
+            }
+            for chunk in [3, CHUNK] {
+                let mut streamed = Vec::new();
+                read_chunked(
+                    "t",
+                    text.as_bytes(),
+                    ReadLimits::default(),
+                    false,
+                    chunk,
+                    |item| {
+                        let Item::Object(_, o) = item else { panic!() };
+                        streamed.push(format!("{o:?}"));
+                        Ok(())
+                    },
+                )
+                .unwrap();
+                assert_eq!(streamed, whole, "{text}");
+            }
+        }
+    }
+
     /// A reader that hands out `step` bytes at a time and is interrupted before each read.
     struct Interrupted<'a> {
         bytes: &'a [u8],
