@@ -949,6 +949,10 @@ mod tests {
             format!(
                 r#"[{{"kind": "Pod", "apiVersion": "v1", "metadata": {{"name": "p"}}}}] {item}"#
             ),
+            // The apiVersion an item takes shows in kinds kept whole, and in a PDB's selector
+            // (an empty one selects nothing in policy/v1beta1).
+            format!(r#"{{"kind": "ConfigMapList", "apiVersion": "v1", "items": [{item}]}}"#),
+            r#"{"kind": "PodDisruptionBudgetList", "apiVersion": "policy/v1beta1", "items": [{"metadata": {"name": "b", "namespace": "x"}, "spec": {"selector": {}, "minAvailable": 1}}]}"#.to_string(),
         ]);
         for text in &cases {
             let mut whole = Vec::new();
