@@ -805,7 +805,8 @@ fn culprit(v: &Value, at: String, inherited: &str) -> Option<(String, String)> {
             }
         }
     }
-    if v.is_array() {
+    if !v.is_object() {
+        // An array's elements were searched; a scalar is no object.
         return None;
     }
     let fails = Object::deserialize(v).is_err();

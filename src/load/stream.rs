@@ -732,8 +732,10 @@ fn check_member<R: Read>(
         s.read_between::<serde::de::IgnoredAny>(at, end, document)
             .map(drop)
     };
-    // The member was read alone: its field is named from the list, as reading it whole does.
+    // The member was read alone: its field is named from the list, as reading it whole does,
+    // and it names no object (a list is not one; its items were read on their own).
     read.map_err(|mut e| {
+        e.inner.object = None;
         e.inner.field = match e.inner.field.take() {
             Some(inside) if inside.starts_with('[') => Some(format!("{key}{inside}")),
             Some(inside) => Some(format!("{key}.{inside}")),
@@ -889,6 +891,8 @@ mod tests {
             format!(
                 "{{\"kind\": \"List\", \"metadata\": {{\"annotations\": {{\"a\": \"}}{{\\\"]\", \"b\": \"\\\\\"}}}},\n \"items\": [{a}], \"x\": {{\"y\": \"]\"}}, \"z\": tru}}"
             ),
+            format!("{{\"kind\": \"List\", \"metadata\": 5, \"items\": [{a}]}}"),
+            format!("{{\"kind\": \"List\", \"items\": [{a}], \"metadata\": [1]}}"),
             format!("{{\"kind\": \"List\", \"items\": [{a}], \"x\": 1 2}}"),
         ];
         for text in &cases {
@@ -951,7 +955,7 @@ mod tests {
             ),
             // The apiVersion an item takes shows in kinds kept whole, and in a PDB's selector
             // (an empty one selects nothing in policy/v1beta1).
-            format!(r#"{{"kind": "ConfigMapList", "apiVersion": "v1", "items": [{item}]}}"#),
+            format!(r#"{{"kind": "ConfigMapList", "apiVersion": "v1", "items": [{item}], "x": [1]}}"#),
             r#"{"kind": "PodDisruptionBudgetList", "apiVersion": "policy/v1beta1", "items": [{"metadata": {"name": "b", "namespace": "x"}, "spec": {"selector": {}, "minAvailable": 1}}]}"#.to_string(),
         ]);
         for text in &cases {
@@ -984,6 +988,14 @@ mod tests {
                 assert_eq!(streamed, whole, "{text}");
             }
         }
+    }
+
+    #[test]
+    fn only_a_repeated_list_key_is_streamed_twice() {
+        let twice = LoadError::new(LoadErrorKind::Invalid, "t", streamed_twice("kind"));
+        assert!(is_streamed_twice(&twice));
+        let other = LoadError::new(LoadErrorKind::Syntax, "t", "expected value");
+        assert!(!is_streamed_twice(&other));
     }
 
     /// A reader that hands out `step` bytes at a time and is interrupted before each read.
