@@ -892,6 +892,8 @@ mod tests {
                 "{{\"kind\": \"List\", \"metadata\": {{\"annotations\": {{\"a\": \"}}{{\\\"]\", \"b\": \"\\\\\"}}}},\n \"items\": [{a}], \"x\": {{\"y\": \"]\"}}, \"z\": tru}}"
             ),
             format!("{{\"kind\": \"List\", \"metadata\": 5, \"items\": [{a}]}}"),
+            format!("{{\"kind\": \"List\", \"items\": [{a}], \"x\":"),
+            format!("{{\"kind\": \"List\", \"items\": [{a}], \"x\": "),
             format!("{{\"kind\": \"List\", \"items\": [{a}], \"metadata\": [1]}}"),
             format!("{{\"kind\": \"List\", \"items\": [{a}], \"x\": 1 2}}"),
         ];
@@ -955,7 +957,9 @@ mod tests {
             ),
             // The apiVersion an item takes shows in kinds kept whole, and in a PDB's selector
             // (an empty one selects nothing in policy/v1beta1).
-            format!(r#"{{"kind": "ConfigMapList", "apiVersion": "v1", "items": [{item}], "x": [1]}}"#),
+            format!(
+                r#"{{"kind": "ConfigMapList", "y": 2, "apiVersion": "v1", "items": [{item}], "x": [1], "z": null}}"#
+            ),
             r#"{"kind": "PodDisruptionBudgetList", "apiVersion": "policy/v1beta1", "items": [{"metadata": {"name": "b", "namespace": "x"}, "spec": {"selector": {}, "minAvailable": 1}}]}"#.to_string(),
         ]);
         for text in &cases {
