@@ -955,7 +955,9 @@ mod tests {
             format!(
                 r#"[{{"kind": "Pod", "apiVersion": "v1", "metadata": {{"name": "p"}}}}] {item}"#
             ),
-            // A key written twice in an item: the last one wins.
+            // A key written twice in an item: the last one wins (a map reads it at once; a
+            // struct's field fails first and is read again with the first one blanked).
+            r#"[{"kind": "Pod", "metadata": {"name": "a", "labels": {"x": "1", "x": "2"}}}]"#.to_string(),
             r#"{"kind": "List", "items": [{"kind": "Pod", "metadata": {"name": "a", "name": "b", "labels": {"x": "1", "x": "2"}}}]}"#.to_string(),
             // The apiVersion an item takes shows in kinds kept whole, and in a PDB's selector
             // (an empty one selects nothing in policy/v1beta1).
