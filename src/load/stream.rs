@@ -962,7 +962,7 @@ mod tests {
             // The apiVersion an item takes shows in kinds kept whole, and in a PDB's selector
             // (an empty one selects nothing in policy/v1beta1).
             format!(
-                r#"{{"kind": "ConfigMapList", "y": 2, "apiVersion": "v1", "items": [{item}], "x": [1], "z": null}}"#
+                r#"{{"kind": "ConfigMapList", "y": 2, "e\"q": "", "apiVersion": "v1", "items": [{item}], "x": [1], "z": null, "w\\": ""}}"#
             ),
             r#"{"kind": "PodDisruptionBudgetList", "apiVersion": "policy/v1beta1", "items": [{"metadata": {"name": "b", "namespace": "x"}, "spec": {"selector": {}, "minAvailable": 1}}]}"#.to_string(),
         ]);
