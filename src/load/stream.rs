@@ -908,6 +908,21 @@ mod tests {
                 assert_eq!(both(text, chunk)[0], whole, "{text}, chunk {chunk}");
             }
         }
+        // A syntax error in a list's member names no field, as reading whole does.
+        let cut = read_chunked(
+            "t",
+            cases[4].as_bytes(),
+            ReadLimits::default(),
+            false,
+            5,
+            |_| Ok(()),
+        )
+        .unwrap_err();
+        assert_eq!((cut.message(), cut.field()), ("expected ident", None));
+        assert_eq!(
+            crate::load::read_input("t", &cases[4]).unwrap_err().field(),
+            None
+        );
         // A scalar ends at a blank: what follows is not part of it.
         let err = read_chunked(
             "t",
@@ -948,6 +963,10 @@ mod tests {
             .collect();
         cases.extend([
             format!(r#"{{"kind": "PodList", "apiVersion": "v1", "items": [{item}, {item}]}}"#),
+            // Items with and without their own kind keep their order.
+            format!(
+                r#"{{"kind": "PodList", "apiVersion": "v1", "items": [{item}, {{"kind": "Pod", "metadata": {{"name": "k"}}}}, {item}]}}"#
+            ),
             format!(r#"{{"apiVersion": "apps/v1", "items": [{item}], "kind": "DeploymentList"}}"#),
             format!(
                 r#"{{"items": [{item}], "apiVersion": "v1", "kind": "NodeList", "metadata": {{}}}}"#
