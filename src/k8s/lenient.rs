@@ -938,7 +938,7 @@ impl<'de, E: de::Error> Deserializer<'de> for Zero<E> {
         deserialize_identifier => |v| v.visit_borrowed_str("");
         deserialize_bytes => |v| v.visit_borrowed_bytes(&[]);
         deserialize_byte_buf => |v| v.visit_borrowed_bytes(&[]);
-        deserialize_seq => |v| v.visit_seq(Empty(PhantomData));
+        deserialize_seq => |v| v.visit_seq(Zeros(0, PhantomData));
         deserialize_map => |v| v.visit_map(Empty(PhantomData));
     }
 
@@ -993,7 +993,7 @@ impl<'de, E: de::Error> Deserializer<'de> for Zero<E> {
     }
 }
 
-/// `n` zero values in a row.
+/// `n` zero values in a row (an empty list for 0).
 struct Zeros<E>(usize, PhantomData<E>);
 
 impl<'de, E: de::Error> SeqAccess<'de> for Zeros<E> {
@@ -1012,20 +1012,8 @@ impl<'de, E: de::Error> SeqAccess<'de> for Zeros<E> {
     }
 }
 
-/// An empty list or map.
+/// An empty map.
 struct Empty<E>(PhantomData<E>);
-
-impl<'de, E: de::Error> SeqAccess<'de> for Empty<E> {
-    type Error = E;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, _: T) -> Result<Option<T::Value>, E> {
-        Ok(None)
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        Some(0)
-    }
-}
 
 impl<'de, E: de::Error> MapAccess<'de> for Empty<E> {
     type Error = E;
@@ -1367,14 +1355,23 @@ mod tests {
     }
 
     /// A format that is not human-readable, and whose `deserialize_option` is its
-    /// `deserialize_any`: every value is the number 7.
-    struct Compact;
+    /// `deserialize_any`: every value is the number 7 (`Seven`), or refused, the refusal worded
+    /// with the visitor's `expecting` (`Refuses`).
+    #[derive(Clone, Copy, PartialEq)]
+    enum Fake {
+        Seven,
+        Refuses,
+    }
+    use Fake::{Refuses, Seven};
 
-    impl<'de> Deserializer<'de> for Compact {
+    impl<'de> Deserializer<'de> for Fake {
         type Error = value::Error;
 
         fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, value::Error> {
-            v.visit_u64(7)
+            match self {
+                Seven => v.visit_u64(7),
+                Refuses => Err(de::Error::invalid_type(Unexpected::Other("a tag"), &v)),
+            }
         }
 
         fn is_human_readable(&self) -> bool {
@@ -1388,33 +1385,9 @@ mod tests {
         }
     }
 
-    impl<'de> IntoDeserializer<'de, value::Error> for Compact {
-        type Deserializer = Compact;
-        fn into_deserializer(self) -> Compact {
-            self
-        }
-    }
-
-    /// A format that refuses every value, wording the refusal with the visitor's `expecting`.
-    struct Refuses;
-
-    impl<'de> Deserializer<'de> for Refuses {
-        type Error = value::Error;
-
-        fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, value::Error> {
-            Err(de::Error::invalid_type(Unexpected::Other("a tag"), &v))
-        }
-
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
-            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map struct
-            enum identifier ignored_any
-        }
-    }
-
-    impl<'de> IntoDeserializer<'de, value::Error> for Refuses {
-        type Deserializer = Refuses;
-        fn into_deserializer(self) -> Refuses {
+    impl<'de> IntoDeserializer<'de, value::Error> for Fake {
+        type Deserializer = Fake;
+        fn into_deserializer(self) -> Fake {
             self
         }
     }
@@ -1484,21 +1457,21 @@ mod tests {
     #[test]
     fn the_formats_own_answers_pass_through() {
         // Human-readable or not, for values and for keys.
-        let Lenient(r) = Lenient::<Readable>::deserialize(Compact).unwrap();
+        let Lenient(r) = Lenient::<Readable>::deserialize(Seven).unwrap();
         assert_eq!(r, Readable(false));
         let Lenient(r) = serde_json::from_str::<Lenient<Readable>>("1").unwrap();
         assert_eq!(r, Readable(true));
-        let map = MapDeserializer::<_, value::Error>::new([(Compact, 1u32)].into_iter());
+        let map = MapDeserializer::<_, value::Error>::new([(Seven, 1u32)].into_iter());
         let Lenient(m) = Lenient::<BTreeMap<Readable, u32>>::deserialize(map).unwrap();
         assert_eq!(m, BTreeMap::from([(Readable(false), 1)]));
         let Lenient(m) =
             serde_json::from_str::<Lenient<BTreeMap<Readable, u32>>>(r#"{"k": 1}"#).unwrap();
         assert_eq!(m, BTreeMap::from([(Readable(true), 1)]));
         // A value handed over where an `Option` was probed reads as asked.
-        let Lenient(n) = Lenient::<u32>::deserialize(Compact).unwrap();
+        let Lenient(n) = Lenient::<u32>::deserialize(Seven).unwrap();
         assert_eq!(n, 7);
         let Lenient(v) = Lenient::<Vec<u32>>::deserialize(SeqDeserializer::<_, value::Error>::new(
-            [Compact, Compact].into_iter(),
+            [Seven, Seven].into_iter(),
         ))
         .unwrap();
         assert_eq!(v, [7, 7]);
