@@ -401,27 +401,12 @@ impl ReadLimits {
                     start = stream.byte_offset();
                 }
                 Err(e) => {
-                    let kind = if e.is_syntax() || e.is_eof() {
-                        LoadErrorKind::Syntax
-                    } else if e.is_io() {
-                        LoadErrorKind::Io
-                    } else {
-                        LoadErrorKind::Invalid
-                    };
-                    let (line, column) = (e.line(), e.column());
-                    let full = e.to_string();
-                    let suffix = format!(" at line {line} column {column}");
-                    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
-                    let cause = typed_cause(&message);
-                    let mut err = LoadError::new(kind, source, message)
-                        .with_document(index)
-                        .with_cause(cause)
-                        .with_field(crate::k8s::take_fault_path());
-                    if line > 0 {
-                        err.inner.line = Some(line);
-                        err.inner.column = Some(column);
+                    let mut err = json_error(source, &e).with_document(index);
+                    if e.line() > 0 {
+                        err.inner.line = Some(e.line());
+                        err.inner.column = Some(e.column());
                     }
-                    if kind == LoadErrorKind::Invalid {
+                    if err.kind() == LoadErrorKind::Invalid {
                         // The error path only: find the object by reading the document again.
                         let value = serde_json::Deserializer::from_str(&text[start..])
                             .into_iter::<Value>()
@@ -516,6 +501,25 @@ impl ReadLimits {
             }
         }
     }
+}
+
+/// serde_json's error as a `LoadError` of `source`: its kind, its message without serde's
+/// place (the caller places it in the input), the typed cause, and the field at fault.
+pub(crate) fn json_error(source: &str, e: &serde_json::Error) -> LoadError {
+    let kind = if e.is_syntax() || e.is_eof() {
+        LoadErrorKind::Syntax
+    } else if e.is_io() {
+        LoadErrorKind::Io
+    } else {
+        LoadErrorKind::Invalid
+    };
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    let cause = typed_cause(&message);
+    LoadError::new(kind, source, message)
+        .with_cause(cause)
+        .with_field(crate::k8s::take_fault_path())
 }
 
 /// What follows `---` on a YAML document separator line (`line` without its line break), or

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::dups;
 use super::error::{LoadError, LoadErrorKind};
-use super::read::{DuplicateKeys, ReadLimits, name_culprit, typed_cause};
+use super::read::{DuplicateKeys, ReadLimits, json_error, name_culprit, typed_cause};
 use crate::error::Error;
 use crate::k8s::{
     Object, ObjectMeta, WatchEvent, adopt_list_kind, is_list_kind, needs_list_kind, not_a_list,
@@ -459,22 +459,8 @@ impl<R: Read> Scanner<R> {
     /// serde_json's error `e` from reading a slice that starts at `at`, placed in the input;
     /// a data error names the object `slice` (the value read) holds.
     fn located(&self, e: serde_json::Error, at: At, document: usize, slice: &[u8]) -> LoadError {
-        let kind = if e.is_data() {
-            LoadErrorKind::Invalid
-        } else {
-            LoadErrorKind::Syntax
-        };
+        let mut err = json_error(&self.source, &e).with_document(document);
         let (line, column) = (e.line(), e.column());
-        let full = e.to_string();
-        let message = full
-            .strip_suffix(&format!(" at line {line} column {column}"))
-            .unwrap_or(&full)
-            .to_string();
-        let cause = typed_cause(&message);
-        let mut err = LoadError::new(kind, &self.source, message)
-            .with_document(document)
-            .with_cause(cause)
-            .with_field(crate::k8s::take_fault_path());
         if line > 0 {
             err.inner.line = Some(at.line + line - 1);
             err.inner.column = Some(if line == 1 {
@@ -483,7 +469,7 @@ impl<R: Read> Scanner<R> {
                 column
             });
         }
-        if kind == LoadErrorKind::Invalid {
+        if err.kind() == LoadErrorKind::Invalid {
             // The first value of the slice: what follows it (the next items) is not read.
             let value = serde_json::Deserializer::from_slice(slice)
                 .into_iter::<Value>()
@@ -811,6 +797,18 @@ mod tests {
         }
     }
 
+    /// `text` read as a stream of objects with `chunk`-byte refills: its documents.
+    fn stream(text: &str, chunk: usize) -> Result<usize, LoadError> {
+        read_chunked(
+            "t",
+            text.as_bytes(),
+            ReadLimits::default(),
+            false,
+            chunk,
+            |_| Ok(()),
+        )
+    }
+
     /// The error of reading `text` as a stream with `chunk`-byte refills, and of reading it
     /// whole, as what a user sees of each: kind, document, line, column, object, field.
     fn both(text: &str, chunk: usize) -> [String; 2] {
@@ -830,14 +828,7 @@ mod tests {
                 e.object()
             )
         };
-        let streamed = read_chunked(
-            "t",
-            text.as_bytes(),
-            ReadLimits::default(),
-            false,
-            chunk,
-            |_| Ok(()),
-        );
+        let streamed = stream(text, chunk);
         let whole = crate::load::read_input("t", text);
         [
             streamed.map_or_else(|e| show(&e), |n| format!("{n} documents")),
@@ -909,41 +900,17 @@ mod tests {
             }
         }
         // A syntax error in a list's member names no field, as reading whole does.
-        let cut = read_chunked(
-            "t",
-            cases[4].as_bytes(),
-            ReadLimits::default(),
-            false,
-            5,
-            |_| Ok(()),
-        )
-        .unwrap_err();
+        let cut = stream(&cases[4], 5).unwrap_err();
         assert_eq!((cut.message(), cut.field()), ("expected ident", None));
         assert_eq!(
             crate::load::read_input("t", &cases[4]).unwrap_err().field(),
             None
         );
         // A scalar ends at a blank: what follows is not part of it.
-        let err = read_chunked(
-            "t",
-            cases.last().unwrap().as_bytes(),
-            ReadLimits::default(),
-            false,
-            3,
-            |_| Ok(()),
-        )
-        .unwrap_err();
+        let err = stream(cases.last().unwrap(), 3).unwrap_err();
         assert_eq!(err.message(), "expected ',' or '}', found '2'");
         // What the user reads, for a data error in a list's second item on its third line.
-        let err = read_chunked(
-            "t",
-            cases[13].as_bytes(),
-            ReadLimits::default(),
-            false,
-            7,
-            |_| Ok(()),
-        )
-        .unwrap_err();
+        let err = stream(&cases[13], 7).unwrap_err();
         assert_eq!(
             err.to_string(),
             "t: document 1, line 4, column 55: Pod b: metadata.labels: invalid type: integer `5`, \
