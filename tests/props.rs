@@ -192,6 +192,16 @@ fn simple_matches(specs: &[Spec], labels: &BTreeMap<String, String>) -> bool {
     })
 }
 
+/// Keys that share their first eight bytes, many also their length and last eight bytes (and
+/// differ only between them).
+fn tied_key() -> impl Strategy<Value = String> {
+    (
+        "app\\.kubernetes\\.(io|xx)/|abcdefgh|ab",
+        "[ab]{1,3}(abababab|[ab]{0,6})",
+    )
+        .prop_map(|(p, s)| format!("{p}{s}"))
+}
+
 fn labels_strategy() -> impl Strategy<Value = BTreeMap<String, String>> {
     prop::collection::btree_map(
         prop::sample::select(KEYS).prop_map(str::to_string),
@@ -238,6 +248,53 @@ proptest! {
         if let Ok(set) = LabelSet::from_pairs(&labels) {
             prop_assert_eq!(sel.matches(&set), want);
         }
+    }
+
+    /// Label sets of up to 40 keys that share their first eight bytes (and often their last
+    /// eight), against selectors over the same keys: the sorted walk's comparison by tails, the
+    /// middle bytes tails leave to compare, and runs of tied fingerprints long enough to be
+    /// binary-searched.
+    #[test]
+    fn matches_on_shared_key_prefixes_agrees_with_simple_evaluator(
+        pool in prop::collection::vec(tied_key(), 1..40),
+        values in prop::collection::vec(prop::option::of("[ab]{0,2}"), 40),
+        reqs in prop::collection::vec(
+            (
+                any::<prop::sample::Index>(),
+                prop::sample::select(&[
+                    Operator::Equals,
+                    Operator::NotEquals,
+                    Operator::In,
+                    Operator::NotIn,
+                    Operator::Exists,
+                    Operator::DoesNotExist,
+                ][..]),
+                "[ab]{1,2}",
+                "[ab]{1,2}",
+            ),
+            0..8,
+        ),
+    ) {
+        let labels: BTreeMap<String, String> = pool
+            .iter()
+            .zip(&values)
+            .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
+            .collect();
+        let specs: Vec<Spec> = reqs
+            .into_iter()
+            .map(|(i, op, a, b)| {
+                let values = match op {
+                    Operator::In | Operator::NotIn => vec![a, b],
+                    Operator::Exists | Operator::DoesNotExist => vec![],
+                    _ => vec![a],
+                };
+                (pool[i.index(pool.len())].clone(), op, values)
+            })
+            .collect();
+        let sel = selector_of(&specs);
+        let want = simple_matches(&specs, &labels);
+        prop_assert_eq!(sel.matches(&labels), want);
+        prop_assert_eq!(sel.matches(&LabelSet::from_pairs(&labels).unwrap()), want);
     }
 
     /// Arbitrary strings never panic; every accepted one round-trips.

@@ -4,6 +4,10 @@
 //! bytes (every valid label key and value) it preserves byte order: `fp(a) < fp(b)` implies
 //! `a < b`. Two strings of at most eight bytes are equal exactly when their lengths and
 //! fingerprints are.
+//!
+//! Keys often share more than eight bytes (`app.kubernetes.io/name`,
+//! `app.kubernetes.io/instance`), so their fingerprints tie. The tail, a key's last eight
+//! bytes, tells most of them apart without reading the strings; it keeps no order.
 
 use std::cmp::Ordering;
 
@@ -20,6 +24,27 @@ pub(crate) fn fp(s: &str) -> u64 {
             .enumerate()
             .fold(0, |acc, (i, &c)| acc | (u64::from(c) << (56 - 8 * i))),
     }
+}
+
+/// The tail of `s`: its last eight bytes, or 0 for strings of fewer than eight bytes (whose
+/// fingerprint and length already decide equality).
+#[inline]
+pub(crate) fn tail(s: &str) -> u64 {
+    s.as_bytes()
+        .last_chunk::<8>()
+        .map_or(0, |t| u64::from_le_bytes(*t))
+}
+
+/// Equality of two strings given their fingerprints and tails: the bytes are read only for
+/// strings of more than sixteen bytes whose lengths, fingerprints and tails agree, and then
+/// only the middle bytes neither covers.
+#[inline]
+pub(crate) fn eq_tail(a: &str, a_fp: u64, a_tail: u64, b: &str, b_fp: u64, b_tail: u64) -> bool {
+    let n = a.len();
+    a_fp == b_fp
+        && a_tail == b_tail
+        && n == b.len()
+        && (n <= 16 || a.as_bytes()[8..n - 8] == b.as_bytes()[8..n - 8])
 }
 
 /// Equality of two strings given their fingerprints.
@@ -76,6 +101,12 @@ mod tests {
             "abcdefghabcdefgh",
             "abcdefghabcdefgh\u{7f}",
             "abcdefghabcdefg\u{80}",
+            "app.kubernetes.xx/instance",
+            "app.kubernetes.io/iiinstance",
+            "abcdefgh12345678",
+            "abcdefgh22345678",
+            "abcdefgh123456789",
+            "abcdefgh023456789",
         ];
         for x in words {
             for y in words {
@@ -84,6 +115,8 @@ mod tests {
                     assert!(x < y, "{x:?} {y:?}");
                 }
                 assert_eq!(eq(x, fx, y, fy), x == y, "{x:?} {y:?}");
+                let (tx, ty) = (tail(x), tail(y));
+                assert_eq!(eq_tail(x, fx, tx, y, fy, ty), x == y, "{x:?} {y:?}");
                 assert_eq!(cmp(x, fx, y, fy), x.cmp(y), "{x:?} {y:?}");
             }
         }
@@ -101,9 +134,26 @@ mod tests {
             let (x, y) = (format!("{prefix}{x}"), format!("{prefix}{y}"));
             let (fx, fy) = (fp(&x), fp(&y));
             proptest::prop_assert_eq!(eq(&x, fx, &y, fy), x == y);
+            let (tx, ty) = (tail(&x), tail(&y));
+            proptest::prop_assert_eq!(eq_tail(&x, fx, tx, &y, fy, ty), x == y);
+            proptest::prop_assert_eq!(eq_tail(&y, fy, ty, &x, fx, tx), x == y);
             proptest::prop_assert_eq!(cmp(&x, fx, &y, fy), x.cmp(&y));
             proptest::prop_assert_eq!(cmp(&y, fy, &x, fx), y.cmp(&x));
             proptest::prop_assert_eq!(cmp(&x, fx, &x, fx), std::cmp::Ordering::Equal);
+        }
+
+        /// Strings that share their first and last eight bytes and differ only between them:
+        /// the bytes `eq_tail` has to read itself.
+        #[test]
+        fn tails_leave_the_middle_bytes_to_compare(
+            x in "[ab/]{0,6}",
+            y in "[ab/]{0,6}",
+            end in "[ab]{8}",
+        ) {
+            let (x, y) = (format!("abcdefgh{x}{end}"), format!("abcdefgh{y}{end}"));
+            let (fx, fy, tx, ty) = (fp(&x), fp(&y), tail(&x), tail(&y));
+            proptest::prop_assert_eq!((fx, tx), (fy, ty));
+            proptest::prop_assert_eq!(eq_tail(&x, fx, tx, &y, fy, ty), x == y);
         }
     }
 }

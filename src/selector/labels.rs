@@ -97,11 +97,12 @@ pub struct LabelSet {
     pairs: SmallVec<[Label; 8]>,
 }
 
-/// One label with the fingerprints of its key and value (see `fingerprint`).
+/// One label with the fingerprints of its key and value and its key's tail (see `fingerprint`).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct Label {
     pub(crate) key_fp: u64,
     pub(crate) key: Box<str>,
+    pub(crate) key_tail: u64,
     pub(crate) value_fp: u64,
     pub(crate) value: Box<str>,
 }
@@ -116,6 +117,7 @@ impl Label {
     fn new(key: Box<str>, value: Box<str>) -> Label {
         Label {
             key_fp: fingerprint::fp(&key),
+            key_tail: fingerprint::tail(&key),
             value_fp: fingerprint::fp(&value),
             key,
             value,

@@ -32,8 +32,9 @@ pub struct Requirement {
     values: SmallVec<[String; 2]>,
     /// The parsed threshold of `>` / `<`; 0 for other operators.
     threshold: i64,
-    /// Fingerprints of the key and of each value (see `fingerprint`).
+    /// Fingerprints of the key and of each value, and the key's tail (see `fingerprint`).
     key_fp: u64,
+    key_tail: u64,
     value_fps: SmallVec<[u64; 2]>,
 }
 
@@ -142,6 +143,7 @@ impl Requirement {
         }
         Ok(Requirement {
             key_fp: fingerprint::fp(&key),
+            key_tail: fingerprint::tail(&key),
             value_fps: values.iter().map(|v| fingerprint::fp(v)).collect(),
             key,
             operator,
@@ -218,6 +220,12 @@ impl Requirement {
     #[inline]
     pub(crate) fn key_fp(&self) -> u64 {
         self.key_fp
+    }
+
+    /// The key's tail, to tell apart keys whose fingerprints tie.
+    #[inline]
+    pub(crate) fn key_tail(&self) -> u64 {
+        self.key_tail
     }
 
     /// Evaluates the requirement on the value an object has for [`key`](Requirement::key)
