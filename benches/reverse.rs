@@ -2,7 +2,9 @@
 //! against, in the same run, the linear scan with `Selector::matches` (over all selectors, and
 //! over the pod's namespace only, as Kubernetes' listers do) and kube-core's scan; plus the
 //! cost of a ReplicaSet rollout (one remove and one insert), build time and memory per
-//! selector (printed).
+//! selector (printed). Two populations: 500 namespaces of Zipf-distributed sizes
+//! (`reverse/100k`), and 400 namespaces of even size (`reverse/100k-400ns`), where the
+//! per-namespace scan a lister does is at its cheapest.
 
 mod common;
 
@@ -14,12 +16,31 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use kube_core::{Selector as KubeSelector, SelectorExt};
 use label_selector::{LabelSet, Scope, Selector, SelectorIndex};
 
+use common::{Population, Spread};
+
 const SELECTORS: usize = 100_000;
-const NAMESPACES: usize = 500;
 const PODS: usize = 4096;
 
 fn reverse(c: &mut Criterion) {
-    let population = common::reverse_population(SELECTORS, NAMESPACES, PODS, 7);
+    let population = common::reverse_population(SELECTORS, 500, Spread::Zipf, PODS, 7);
+    let mut index = per_event(c, "reverse/100k", &population, true);
+    rollouts(c, &mut index, &population);
+}
+
+/// The issue's population: many namespaces of about 250 selectors each.
+fn small_namespaces(c: &mut Criterion) {
+    let population = common::reverse_population(SELECTORS, 400, Spread::Even, PODS, 11);
+    per_event(c, "reverse/100k-400ns", &population, false);
+}
+
+/// Builds the index (build time and memory printed), checks every contender's answer for every
+/// pod, and times one pod event for each; the scans over all selectors only when `full_scans`.
+fn per_event(
+    c: &mut Criterion,
+    group: &str,
+    population: &Population,
+    full_scans: bool,
+) -> SelectorIndex<u32> {
     let selectors = &population.selectors;
     let n = selectors.len();
 
@@ -39,9 +60,14 @@ fn reverse(c: &mut Criterion) {
             .for_each(|s| *per_ns.entry(&s.0).or_default() += 1);
         per_ns.values().copied().max().unwrap_or(0)
     };
+    let namespaces = selectors
+        .iter()
+        .map(|s| s.0.as_str())
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     eprintln!(
-        "reverse/100k: {n} selectors ({} services, {} replicasets, {} pdbs, {} set-based) over \
-         {NAMESPACES} namespaces (largest {largest}); built in {build:?}; {:.1} bytes/selector",
+        "{group}: {n} selectors ({} services, {} replicasets, {} pdbs, {} set-based) over \
+         {namespaces} namespaces (largest {largest}); built in {build:?}; {:.1} bytes/selector",
         kinds("svc"),
         kinds("rs"),
         kinds("pdb"),
@@ -50,7 +76,7 @@ fn reverse(c: &mut Criterion) {
     );
 
     // The contenders' inputs.
-    let pods: Vec<(String, Vec<(String, String)>)> = population.pods;
+    let pods = &population.pods;
     let sets: Vec<LabelSet> = pods
         .iter()
         .map(|(_, l)| LabelSet::from_pairs(l.iter().map(|(k, v)| (k, v))).unwrap())
@@ -90,11 +116,11 @@ fn reverse(c: &mut Criterion) {
         matched += want.len();
     }
     eprintln!(
-        "reverse/100k: {:.2} selectors match a pod on average",
+        "{group}: {:.2} selectors match a pod on average",
         matched as f64 / pods.len() as f64
     );
 
-    let mut g = c.benchmark_group("reverse/100k");
+    let mut g = c.benchmark_group(group);
     let mut at = 0;
     let mut next = move || {
         at = (at + 1) % PODS;
@@ -136,6 +162,10 @@ fn reverse(c: &mut Criterion) {
                 .collect::<Vec<u32>>()
         })
     });
+    if !full_scans {
+        g.finish();
+        return index;
+    }
     g.sample_size(10).measurement_time(Duration::from_secs(8));
     g.bench_function("scan all (Selector::matches)", |b| {
         b.iter(|| {
@@ -162,9 +192,15 @@ fn reverse(c: &mut Criterion) {
         })
     });
     g.finish();
+    index
+}
 
-    // A rollout: the old ReplicaSet goes, a new one with a fresh hash comes. The new
-    // selectors are made beforehand, so that only the index's work is timed.
+/// A rollout: the old ReplicaSet goes, a new one with a fresh hash comes. The new selectors
+/// are made beforehand, so that only the index's work is timed.
+fn rollouts(c: &mut Criterion, index: &mut SelectorIndex<u32>, population: &Population) {
+    let selectors = &population.selectors;
+    let n = selectors.len();
+
     let rs: Vec<usize> = (0..n).filter(|&i| selectors[i].2 == "rs").collect();
     let fresh: Vec<(u32, Scope, Selector)> = (0..1 << 16)
         .map(|j: usize| {
@@ -200,5 +236,5 @@ fn reverse(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, reverse);
+criterion_group!(benches, reverse, small_namespaces);
 criterion_main!(benches);

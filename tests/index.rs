@@ -957,3 +957,190 @@ fn a_bulk_load_error_names_the_item() {
          and ending alphanumeric\n  Shop\n  ^"
     );
 }
+
+/// Ids for the set-law test, up to three roaring containers wide: dense runs and every other
+/// id of a range (past 4 096 members a container turns from an array into a bitset), and
+/// sparse ids.
+fn id_set() -> impl Strategy<Value = Vec<u32>> {
+    prop::collection::vec(
+        prop_oneof![
+            (0u32..200_000, 1u32..9_000).prop_map(|(s, n)| (s..s + n).collect::<Vec<u32>>()),
+            (0u32..200_000, 1u32..20_000).prop_map(|(s, n)| (s..s + n).step_by(2).collect()),
+            prop::collection::vec(0u32..200_000, 0..50),
+        ],
+        0..4,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// `ObjectSet` against a `BTreeSet` of the same ids, on sets whose containers are arrays,
+    /// bitsets or both: every operator form and size, and the laws that tie them together.
+    #[test]
+    fn object_sets_obey_set_laws(
+        a in id_set(),
+        b in id_set(),
+        probes in prop::collection::vec(0u32..210_000, 8),
+    ) {
+        use std::collections::BTreeSet;
+        let set = |v: &[u32]| -> ObjectSet { v.iter().map(|&i| ObjectId::new(i)).collect() };
+        let ids = |s: &ObjectSet| -> Vec<u32> { s.iter().map(ObjectId::get).collect() };
+        let plain = |m: BTreeSet<u32>| -> Vec<u32> { m.into_iter().collect() };
+        let (sa, sb) = (set(&a), set(&b));
+        let (ma, mb): (BTreeSet<u32>, BTreeSet<u32>) =
+            (a.iter().copied().collect(), b.iter().copied().collect());
+
+        let (and, or, sub) = (&sa & &sb, &sa | &sb, &sa - &sb);
+        prop_assert_eq!(ids(&and), plain(&ma & &mb));
+        prop_assert_eq!(ids(&or), plain(&ma | &mb));
+        prop_assert_eq!(ids(&sub), plain(&ma - &mb));
+        prop_assert_eq!(ids(&sa), plain(ma.clone()));
+        prop_assert_eq!(sa.len(), ma.len() as u64);
+        prop_assert_eq!(sa.is_empty(), ma.is_empty());
+        prop_assert_eq!(sa.first().map(ObjectId::get), ma.first().copied());
+        let back: Vec<u32> = sa.iter().rev().map(ObjectId::get).collect();
+        prop_assert_eq!(back, ma.iter().rev().copied().collect::<Vec<_>>());
+        let owned: Vec<u32> = sa.clone().into_iter().map(ObjectId::get).collect();
+        prop_assert_eq!(owned, ids(&sa));
+
+        // Sizes without building the set.
+        prop_assert_eq!(sa.intersection_len(&sb), and.len());
+        prop_assert_eq!(sa.union_len(&sb), or.len());
+        prop_assert_eq!(sa.difference_len(&sb), sub.len());
+        prop_assert_eq!(or.len() + and.len(), sa.len() + sb.len());
+
+        // Every operator form gives the same set.
+        prop_assert_eq!(&(sa.clone() & &sb), &and);
+        prop_assert_eq!(&(sa.clone() | sb.clone()), &or);
+        prop_assert_eq!(&(sa.clone() - sb.clone()), &sub);
+        let mut x = sa.clone();
+        x &= &sb;
+        prop_assert_eq!(&x, &and);
+        let mut x = sa.clone();
+        x |= &sb;
+        prop_assert_eq!(&x, &or);
+        let mut x = sa.clone();
+        x -= &sb;
+        prop_assert_eq!(&x, &sub);
+
+        // Laws.
+        prop_assert_eq!(&(&sb & &sa), &and);
+        prop_assert_eq!(&(&sb | &sa), &or);
+        prop_assert_eq!(&(&sa - &sub), &and);
+        prop_assert_eq!(&(&or - &sb), &sub);
+        prop_assert_eq!(&(&sub | &and), &sa);
+        prop_assert!((&sub & &sb).is_empty());
+        prop_assert_eq!(&ObjectSet::union_all([&sa, &sb, &and]), &or);
+        let mut extended = sa.clone();
+        extended.extend(sb.iter());
+        prop_assert_eq!(&extended, &or);
+
+        // Membership, and inserting and removing one id.
+        for p in probes {
+            let id = ObjectId::new(p);
+            prop_assert_eq!(sa.contains(id), ma.contains(&p));
+            let mut x = sa.clone();
+            prop_assert_eq!(x.insert(id), !ma.contains(&p));
+            prop_assert!(x.contains(id));
+            prop_assert_eq!(x.len(), sa.len() + u64::from(!ma.contains(&p)));
+            prop_assert!(x.remove(id));
+            prop_assert!(!x.contains(id));
+            prop_assert_eq!(x.len(), sa.len() - u64::from(ma.contains(&p)));
+        }
+    }
+}
+
+/// `compile_any` (the shape of required node affinity) on 140 000 cluster-scoped objects, over
+/// three roaring containers with bitset and array postings: `select` and `matches` against
+/// plain evaluation, with a base, name conditions (`In` and `NotIn` on one name) and an empty
+/// term.
+#[test]
+fn any_plans_at_scale_equal_plain_evaluation() {
+    use label_selector::query::{AnyTerm, NameCondition};
+    let zones = ["a", "b", "c", "d"];
+    let objects: Vec<(String, LabelSet)> = (0..140_000usize)
+        .map(|i| {
+            let mut labels = vec![("zone", zones[i % 4].to_string())];
+            if i % 3 != 0 {
+                labels.push(("pool", format!("p{}", i % 7)));
+            }
+            if i % 10 == 0 {
+                labels.push(("gpu", "true".to_string()));
+            }
+            labels.push(("rack", format!("r{}", i % 50)));
+            (format!("n{i}"), LabelSet::from_pairs(labels).unwrap())
+        })
+        .collect();
+    let mut inv = Inventory::new();
+    inv.insert_all(objects.iter().map(|(n, l)| ("", n.as_str(), l)))
+        .unwrap();
+    let sel = |s: &str| Some(s.parse::<Selector>().unwrap());
+    let name = |n: &str, equal| NameCondition {
+        name: n.to_string(),
+        equal,
+    };
+    let cases: Vec<(Option<Selector>, Vec<AnyTerm>)> = vec![
+        (
+            sel("!gpu"),
+            vec![
+                AnyTerm {
+                    labels: sel("zone in (a,b),pool notin (p1,p2)"),
+                    names: None,
+                },
+                AnyTerm {
+                    labels: sel("rack=r7"),
+                    names: Some(vec![name("n7", false)]),
+                },
+                AnyTerm {
+                    labels: None,
+                    names: Some(vec![name("n10", true)]),
+                },
+            ],
+        ),
+        (
+            None,
+            vec![
+                AnyTerm {
+                    labels: sel("gpu,zone!=c"),
+                    names: None,
+                },
+                AnyTerm {
+                    labels: None,
+                    names: None,
+                },
+                AnyTerm {
+                    labels: sel("pool in (p3,p4,p5),rack notin (r1,r2,r3)"),
+                    names: None,
+                },
+            ],
+        ),
+        (sel("pool"), vec![]),
+    ];
+    for (base, terms) in &cases {
+        let plain = |n: &str, l: &LabelSet| {
+            base.as_ref().is_none_or(|b| b.matches(l))
+                && terms.iter().any(|t| {
+                    (t.labels.is_some() || t.names.is_some())
+                        && t.labels.as_ref().is_none_or(|s| s.matches(l))
+                        && t.names.iter().flatten().all(|c| (n == c.name) == c.equal)
+                })
+        };
+        let plan = inv.compile_any(base.as_ref(), terms);
+        let got: Vec<ObjectId> = plan.select().iter().collect();
+        let want: Vec<ObjectId> = objects
+            .iter()
+            .filter(|(n, l)| plain(n, l))
+            .map(|(n, _)| inv.id("", n).unwrap())
+            .collect();
+        assert!(
+            terms.is_empty() || want.len() > 4_096,
+            "the case reaches bitset containers"
+        );
+        assert_eq!(got, want, "base {base:?}, terms {terms:?}");
+        for (n, l) in objects.iter().step_by(997) {
+            assert_eq!(plan.matches(inv.id("", n).unwrap()), plain(n, l), "{n}");
+        }
+    }
+}

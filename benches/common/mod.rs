@@ -309,7 +309,17 @@ fn zipf_pick(rng: &mut Rng, cumulative: &[f64]) -> usize {
         .min(cumulative.len() - 1)
 }
 
-/// About `n` selectors over `namespaces` namespaces, and `pods` pod events.
+/// How a population's apps are spread over its namespaces.
+#[derive(Clone, Copy)]
+pub(crate) enum Spread {
+    /// Weight 1/rank: a few large namespaces and a long tail ([`zipf_cumulative`]).
+    Zipf,
+    /// Uniform: many namespaces of about the same, small size.
+    Even,
+}
+
+/// About `n` selectors over `namespaces` namespaces spread as `spread` says, and `pods` pod
+/// events.
 ///
 /// Each app (`app.kubernetes.io/name` N, `instance` N-rK) has:
 /// - Services with 1-3 equality requirements on `app.kubernetes.io/name`, `component`,
@@ -324,6 +334,7 @@ fn zipf_pick(rng: &mut Rng, cumulative: &[f64]) -> usize {
 pub(crate) fn reverse_population(
     n: usize,
     namespaces: usize,
+    spread: Spread,
     pods: usize,
     seed: u64,
 ) -> Population {
@@ -335,7 +346,10 @@ pub(crate) fn reverse_population(
     let mut apps: Vec<[String; 7]> = Vec::new();
     let sel = |text: String| Selector::parse(&text).expect("generated selectors are valid");
     while selectors.len() < n {
-        let ns = ns_name(zipf_pick(&mut rng, &cumulative));
+        let ns = ns_name(match spread {
+            Spread::Zipf => zipf_pick(&mut rng, &cumulative),
+            Spread::Even => rng.below(namespaces as u64) as usize,
+        });
         let a = apps.len();
         let name = format!("app{a}");
         let instance = format!("{name}-r{}", rng.below(3));
