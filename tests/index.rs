@@ -615,6 +615,11 @@ fn large_inventories_cross_the_probing_thresholds() {
         "env in (prod,dev),tier in (web,api)",
         "team=a,!tier",
         "team=a,tier",
+        // Excluded values of one key are counted, not subtracted; those of another key, whose
+        // objects overlap them, are subtracted first.
+        "env notin (prod,dev),tier!=web",
+        "team=a,env notin (prod,stage,test),!canary",
+        "tier notin (web),env notin (dev)",
         "!canary",
         "tier",
         "",

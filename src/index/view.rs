@@ -281,6 +281,11 @@ impl View {
         Some((self.keys.get(key)?.1, value))
     }
 
+    /// The key id of a live pair id.
+    pub(crate) fn pair_key(&self, pair: u32) -> Option<u32> {
+        self.pairs.tag(pair)
+    }
+
     /// Where key id `key` is among an object's pairs (ordered by key id): `Ok(position)`, or
     /// `Err(insertion point)`. Looks up only the pairs it passes.
     pub(crate) fn find_key(&self, pairs: &[u32], key: u32) -> Result<usize, usize> {

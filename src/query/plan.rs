@@ -237,6 +237,11 @@ impl<'v> Plan<'v> {
     }
 
     fn run(&self) -> ObjectSet {
+        self.run_except(&[])
+    }
+
+    /// The selected objects, except that the excluded pairs in `kept` are not subtracted.
+    fn run_except(&self, kept: &[u32]) -> ObjectSet {
         if self.empty {
             return ObjectSet::new();
         }
@@ -254,9 +259,44 @@ impl<'v> Plan<'v> {
             if acc.is_empty() {
                 break;
             }
-            self.subtract(&mut acc, t);
+            if !matches!(t, Term::Pair(p) if kept.contains(p)) {
+                self.subtract(&mut acc, t);
+            }
         }
         acc
+    }
+
+    /// Counts what [`run`](Plan::run) selects. The excluded values of one key are disjoint
+    /// sets (`version notin (v1,v2)`), so they are counted rather than subtracted:
+    /// `|A − (P1 ∪ … ∪ Pn)| = |A| − Σ |A ∩ Pi|`, which reads their postings and writes nothing.
+    fn count_run(&self) -> u64 {
+        let excluded: SmallVec<[(u32, u32); 8]> = self
+            .exclude
+            .iter()
+            .filter_map(|t| match *t {
+                Term::Pair(p) => Some((self.view.pair_key(p)?, p)),
+                _ => None,
+            })
+            .collect();
+        // The key with the most excluded values.
+        let Some(key) = excluded
+            .iter()
+            .map(|&(k, _)| k)
+            .max_by_key(|&k| excluded.iter().filter(|e| e.0 == k).count())
+        else {
+            return self.run().len();
+        };
+        let counted: SmallVec<[u32; 8]> = excluded
+            .iter()
+            .filter(|e| e.0 == key)
+            .map(|e| e.1)
+            .collect();
+        let acc = self.run_except(&counted);
+        let hit: u64 = counted
+            .iter()
+            .map(|&p| self.view.pair_posting(p).intersection_len_set(&acc))
+            .sum();
+        acc.len() - hit
     }
 
     /// The selected objects, in id order.
@@ -283,7 +323,7 @@ impl<'v> Plan<'v> {
             ([(a, _), (b, _)], []) if plain(a) && plain(b) => {
                 self.single(a).intersection_len(self.single(b))
             }
-            _ => self.run().len(),
+            _ => self.count_run(),
         }
     }
 
