@@ -305,7 +305,8 @@ impl<'v> Plan<'v> {
     }
 
     /// How many objects are selected; common shapes (one input, or one input and one
-    /// subtraction, or two inputs) are counted without building the set.
+    /// subtraction, or two inputs) are counted without building the set, and excluded values
+    /// of one key (`version notin (v1,v2)`) are counted rather than subtracted.
     pub fn count(&self) -> u64 {
         if self.empty {
             return 0;
