@@ -645,6 +645,27 @@ fn term_strategy() -> impl Strategy<Value = TermSpec> {
     )
 }
 
+/// The plain evaluation of `base` AND (term OR term ...) for one object, the reference of the
+/// `compile_any` tests. Name conditions are about cluster-scoped objects: a namespaced object
+/// of the same name is never `In` and always `NotIn`; a term with neither part selects nothing.
+fn plain_any(
+    base: Option<&Selector>,
+    terms: &[label_selector::query::AnyTerm],
+    ns: &str,
+    name: &str,
+    labels: &LabelSet,
+) -> bool {
+    base.is_none_or(|b| b.matches(labels))
+        && terms.iter().any(|t| {
+            (t.labels.is_some() || t.names.is_some())
+                && t.labels.as_ref().is_none_or(|s| s.matches(labels))
+                && t.names
+                    .iter()
+                    .flatten()
+                    .all(|c| (ns.is_empty() && name == c.name) == c.equal)
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -678,14 +699,7 @@ proptest! {
             })
             .collect();
         let plain = |ns: &str, name: &str, labels: &LabelSet| {
-            base.as_ref().is_none_or(|b| b.matches(labels))
-                && specs.iter().any(|(sel, names)| {
-                    (sel.is_some() || names.is_some())
-                        && sel.as_ref().is_none_or(|s| s.matches(labels))
-                        && names.iter().flatten().all(|&(i, equal)| {
-                            (ns.is_empty() && name == TERM_NAMES[i]) == equal
-                        })
-                })
+            plain_any(base.as_ref(), &terms, ns, name, labels)
         };
         let snap = inv.snapshot();
         for view in [&*inv, &*snap] {
@@ -1124,14 +1138,7 @@ fn any_plans_at_scale_equal_plain_evaluation() {
         (sel("pool"), vec![]),
     ];
     for (base, terms) in &cases {
-        let plain = |n: &str, l: &LabelSet| {
-            base.as_ref().is_none_or(|b| b.matches(l))
-                && terms.iter().any(|t| {
-                    (t.labels.is_some() || t.names.is_some())
-                        && t.labels.as_ref().is_none_or(|s| s.matches(l))
-                        && t.names.iter().flatten().all(|c| (n == c.name) == c.equal)
-                })
-        };
+        let plain = |n: &str, l: &LabelSet| plain_any(base.as_ref(), terms, "", n, l);
         let plan = inv.compile_any(base.as_ref(), terms);
         let got: Vec<ObjectId> = plan.select().iter().collect();
         let want: Vec<ObjectId> = objects

@@ -448,11 +448,7 @@ impl<'a> PostingRef<'a> {
 
     /// `|self ∩ set|`, without building it.
     pub(crate) fn intersection_len_set(self, set: &ObjectSet) -> u64 {
-        match self.0 {
-            Rep::Empty => 0,
-            Rep::One(x) => u64::from(set.bits.contains(x)),
-            Rep::Many(b) => b.intersection_len(&set.bits),
-        }
+        self.intersection_len(PostingRef::of_bitmap(&set.bits))
     }
 
     /// The union of many postings.
