@@ -21,7 +21,7 @@ mod snapshot;
 mod view;
 
 pub(crate) use cow::CowVec;
-pub(crate) use dict::Dict;
+pub(crate) use hash::Hasher;
 pub use inventory::Inventory;
 pub(crate) use set::PostingRef;
 pub use set::{IntoIter, ObjectId, ObjectSet};

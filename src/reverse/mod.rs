@@ -40,6 +40,7 @@
 mod compiled;
 mod postings;
 mod slab;
+mod strings;
 
 use std::borrow::Borrow;
 use std::collections::{BTreeSet, HashMap};
@@ -49,12 +50,12 @@ use std::hash::Hash;
 use smallvec::SmallVec;
 
 use crate::error::Error;
-use crate::index::Dict;
 use crate::selector::check_namespace;
 use crate::selector::{Requirement, Selector, parse_int};
 use compiled::{MAX_KEY, NO_PAIR, ObjLabel, Object, Words, op};
 use postings::{MAX_NS, MAX_SLOT, Postings, UNANCHORED as UNANCHORED_CODE};
 use slab::Slab;
+use strings::Strings;
 
 /// Where a registered selector applies: which namespaces' objects it may select.
 ///
@@ -289,9 +290,9 @@ impl Refs {
 /// ```
 #[derive(Clone)]
 pub struct SelectorIndex<K> {
-    keys: Dict,
-    pairs: Dict,
-    namespaces: Dict,
+    keys: Strings,
+    pairs: Strings,
+    namespaces: Strings,
     key_refs: Refs,
     pair_refs: Refs,
     ns_refs: Refs,
@@ -333,9 +334,9 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
     /// An empty index.
     pub fn new() -> SelectorIndex<K> {
         SelectorIndex {
-            keys: Dict::new(),
-            pairs: Dict::new(),
-            namespaces: Dict::new(),
+            keys: Strings::new(),
+            pairs: Strings::new(),
+            namespaces: Strings::new(),
             key_refs: Refs::default(),
             pair_refs: Refs::default(),
             ns_refs: Refs::default(),
@@ -574,27 +575,28 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
         }
         let obj = self.object(labels);
         let ns = self.namespaces.find(0, namespace);
+        // All postings are read before any selector is checked: the reads do not depend on
+        // each other, so their cache misses overlap instead of queueing behind the checks.
+        let mut reached: SmallVec<[&[u32]; 40]> = SmallVec::new();
         for scope in [ns, (self.all_scoped > 0).then_some(ALL)]
             .into_iter()
             .flatten()
         {
-            let mut visit = |code: u32| {
-                for &slot in self.postings.get(scope, code) {
-                    let s = &self.slots[slot];
-                    if let Some(k) = &s.key
-                        && compiled::holds(&s.preds, &obj)
-                    {
-                        f(k);
-                    }
-                }
-            };
             for l in &obj {
                 if l.pair != NO_PAIR {
-                    visit(pair_code(l.pair));
+                    reached.push(self.postings.get(scope, pair_code(l.pair)));
                 }
-                visit(key_code(l.key));
+                reached.push(self.postings.get(scope, key_code(l.key)));
             }
-            visit(UNANCHORED_CODE);
+            reached.push(self.postings.get(scope, UNANCHORED_CODE));
+        }
+        for &slot in reached.iter().flat_map(|p| p.iter()) {
+            let s = &self.slots[slot];
+            if let Some(k) = &s.key
+                && compiled::holds(&s.preds, &obj)
+            {
+                f(k);
+            }
         }
     }
 
@@ -629,15 +631,21 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
         I: IntoIterator<Item = L>,
         L: LabelPair,
     {
-        let mut obj = Object::new();
+        // Keys first (a small table, in cache), then the pairs (a large one) back to back, so
+        // that their cache misses overlap.
+        let mut known: SmallVec<[(u32, u64, L); 16]> = SmallVec::new();
         for label in labels {
-            let Some(key) = self.keys.find(0, label.key()) else {
-                continue;
-            };
+            if let Some(key) = self.keys.find(0, label.key()) {
+                let hash = self.pairs.hash(key, label.value());
+                known.push((key, hash, label));
+            }
+        }
+        let mut obj = Object::new();
+        for (key, hash, label) in &known {
             let v = label.value();
             obj.push(ObjLabel {
-                key,
-                pair: self.pairs.find(key, v).unwrap_or(NO_PAIR),
+                key: *key,
+                pair: self.pairs.find_hashed(*key, v, *hash).unwrap_or(NO_PAIR),
                 number: parse_int(v),
             });
         }
@@ -867,7 +875,7 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
         if all_scoped != self.all_scoped {
             return Err(format!("all_scoped {} but {all_scoped}", self.all_scoped));
         }
-        let same = |a: &Refs, b: &Refs, what: &str, dict: &Dict| -> Result<(), String> {
+        let same = |a: &Refs, b: &Refs, what: &str, dict: &Strings| -> Result<(), String> {
             let n = a.0.len().max(b.0.len());
             for id in 0..n as u32 {
                 if a.get(id) != b.get(id) {

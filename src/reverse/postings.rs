@@ -7,10 +7,13 @@
 //! nothing, or anchors selectors of one namespace, then reads one 8-byte head. A code used in
 //! several namespaces moves to a hash map keyed by `(namespace, code)`.
 //!
-//! A posting of one slot is the slot itself; longer ones point into a side table of vectors.
+//! A posting of one slot is the slot itself; longer ones point into a side table of lists,
+//! which hold up to four members inline (one memory read for a posting of a few selectors).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
+
+use smallvec::SmallVec;
 
 use super::slab::Slab;
 
@@ -89,12 +92,15 @@ fn map_key(ns: u32, code: u32) -> u64 {
     u64::from(ns) << 32 | u64::from(code)
 }
 
+/// A posting of two or more slots.
+type List = SmallVec<[u32; 4]>;
+
 /// The postings of one index.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Postings {
     heads: Vec<Head>,
     map: HashMap<u64, u32, IdHash>,
-    lists: Slab<Vec<u32>>,
+    lists: Slab<List>,
 }
 
 impl Postings {
@@ -161,7 +167,7 @@ impl Postings {
             self.lists[posting & !LIST].push(slot);
             return posting;
         }
-        LIST | self.lists.insert(vec![posting, slot])
+        LIST | self.lists.insert(SmallVec::from_slice(&[posting, slot]))
     }
 
     /// A posting with `slot` removed; `None` when it is left empty.
@@ -237,7 +243,12 @@ impl Postings {
         self.heads.capacity() * size_of::<Head>()
             + buckets * (size_of::<(u64, u32)>() + 1)
             + self.lists.heap_bytes()
-            + self.lists.iter().map(|l| l.capacity() * 4).sum::<usize>()
+            + self
+                .lists
+                .iter()
+                .filter(|l| l.spilled())
+                .map(|l| l.capacity() * 4)
+                .sum::<usize>()
     }
 }
 
