@@ -577,7 +577,8 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
         let ns = self.namespaces.find(0, namespace);
         // All postings are read before any selector is checked: the reads do not depend on
         // each other, so their cache misses overlap instead of queueing behind the checks.
-        let mut reached: SmallVec<[&[u32]; 40]> = SmallVec::new();
+        // Up to 16 labels, two codes each, in two scopes, and two unanchored postings.
+        let mut reached: SmallVec<[&[u32]; 66]> = SmallVec::new();
         for scope in [ns, (self.all_scoped > 0).then_some(ALL)]
             .into_iter()
             .flatten()
