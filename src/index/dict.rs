@@ -12,6 +12,7 @@
 
 use super::cow::{Arena, CowVec};
 use super::hash::Hasher;
+use super::probing::{self, Probed};
 
 /// `off` of a free entry; its `tag` links to the next free id.
 const FREE: u32 = u32::MAX;
@@ -79,7 +80,7 @@ impl Dict {
     /// The slot after `i`, wrapping around.
     #[inline]
     fn next(&self, i: usize) -> usize {
-        if i + 1 == self.slots.len() { 0 } else { i + 1 }
+        probing::next(i, self.slots.len())
     }
 
     /// The home slot of a hash, or of a slot value (which keeps the hash's high half): the
@@ -201,31 +202,7 @@ impl Dict {
                 Some(_) => hole = self.next(hole),
             }
         }
-        // Backward shift: pull later members of the cluster into the hole when their home
-        // slot does not lie cyclically in (hole, j].
-        let mut j = hole;
-        loop {
-            j = self.next(j);
-            let v = *self.slots.get(j).unwrap_or(&0);
-            if v == 0 {
-                break;
-            }
-            let home = self.home(v);
-            let stays = if hole <= j {
-                hole < home && home <= j
-            } else {
-                hole < home || home <= j
-            };
-            if !stays {
-                if let Some(s) = self.slots.get_mut(hole) {
-                    *s = v;
-                }
-                hole = j;
-            }
-        }
-        if let Some(s) = self.slots.get_mut(hole) {
-            *s = 0;
-        }
+        probing::remove_at(self, hole);
         if let Some(slot) = self.entries.get_mut(id as usize) {
             *slot = Entry {
                 tag: self.free_head,
@@ -311,29 +288,31 @@ impl Dict {
                 self.live, self.live_bytes
             ));
         }
-        let mut free = 0;
-        let mut at = self.free_head;
-        while at != NONE {
-            let e = self
-                .entries
-                .get(at as usize)
-                .ok_or_else(|| format!("free list points past the entries at {at}"))?;
-            if e.off != FREE {
-                return Err(format!("free list holds live id {at}"));
-            }
-            free += 1;
-            if free > self.entries.len() {
-                return Err("free list has a cycle".into());
-            }
-            at = e.tag;
+        probing::check_free_list(self.free_head, self.entries.len(), live, |at| {
+            let e = self.entries.get(at as usize)?;
+            Some((e.off == FREE).then_some(e.tag))
+        })
+    }
+}
+
+impl Probed for Dict {
+    fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+    fn home_of(&self, i: usize) -> Option<usize> {
+        let v = *self.slots.get(i)?;
+        (v != 0).then(|| self.home(v))
+    }
+    fn copy_slot(&mut self, from: usize, to: usize) {
+        let v = *self.slots.get(from).unwrap_or(&0);
+        if let Some(s) = self.slots.get_mut(to) {
+            *s = v;
         }
-        if free + live != self.entries.len() {
-            return Err(format!(
-                "{free} free + {live} live != {} ids",
-                self.entries.len()
-            ));
+    }
+    fn clear_slot(&mut self, i: usize) {
+        if let Some(s) = self.slots.get_mut(i) {
+            *s = 0;
         }
-        Ok(())
     }
 }
 

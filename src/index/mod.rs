@@ -16,6 +16,7 @@ pub(crate) mod cow;
 mod dict;
 mod hash;
 mod inventory;
+pub(crate) mod probing;
 mod set;
 mod snapshot;
 mod view;
