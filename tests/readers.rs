@@ -904,3 +904,33 @@ fn an_error_names_the_object_and_the_field_inside_it() {
         (None, Some("metadata.resourceVersion"))
     );
 }
+
+#[test]
+fn a_scalar_ended_by_a_newline_is_placed_on_its_own_line() {
+    // A bare word as a List's second `kind`, ended by a newline: the streaming loader's
+    // scanner counted that newline without reading it, so the line began after the position
+    // the error was placed at and the column underflowed (found by the `read_objects` fuzz
+    // target). Both loaders refuse it: the whole text at the word, the stream (which has
+    // handed the items on) at the second `kind`'s end, still on line 1.
+    let path = format!(
+        "{}/tests/data/fuzz/read_objects-scalar-ends-at-newline.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let newline = text.find('\n').unwrap();
+    let whole = read_str("s.json", &text).unwrap_err();
+    assert_eq!(whole.kind(), LoadErrorKind::Syntax);
+    assert_eq!((whole.line(), whole.column()), (Some(1), Some(80)));
+    let mut c = Cluster::new();
+    let streamed = c.load_reader("s.json", text.as_bytes()).unwrap_err();
+    assert!(
+        streamed.message().contains("`kind` is written twice"),
+        "{streamed}"
+    );
+    assert_eq!(
+        (streamed.line(), streamed.column()),
+        (Some(1), Some(newline + 1))
+    );
+    assert_eq!(c.pods().len(), 0);
+    c.internal_validate().unwrap();
+}

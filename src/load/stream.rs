@@ -270,7 +270,9 @@ impl<R: Read> Scanner<R> {
             let mut done = false;
             while i < end {
                 let c = self.buf[i];
-                if c == b'\n' {
+                // A newline that ends a scalar at depth 0 is left unread, so it is not counted
+                // here (the line would start past the position an error is placed at).
+                if c == b'\n' && (in_string || depth > 0 || !scalar) {
                     self.line += 1;
                     self.line_start = self.base + i + 1;
                 }
