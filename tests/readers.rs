@@ -618,17 +618,19 @@ fn an_error_found_after_a_mapping_still_names_its_document_and_line() {
     );
 }
 
+/// An input the `read_objects` fuzz target found, kept in `tests/data/fuzz/`.
+fn fuzz_input(name: &str) -> String {
+    let path = format!("{}/tests/data/fuzz/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap()
+}
+
 #[test]
 fn malformed_json_is_never_repaired_by_blanking() {
     // The repeated-key fallback blanks overridden members and reads again; on malformed text
     // its scanner took strings for keys and blanked the broken part away, so the whole-text
     // reader "read" a Node the streaming loader refused (found by the `read_objects` fuzz
     // target). Malformed text is now never scanned: both refuse.
-    let path = format!(
-        "{}/tests/data/fuzz/read_objects-malformed-blanked.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap();
+    let text = fuzz_input("read_objects-malformed-blanked.json");
     let e = read_str("m.json", &text).unwrap_err();
     assert_eq!(e.kind(), LoadErrorKind::Invalid);
     assert_eq!(e.field(), Some("spec.taints[1]"));
@@ -912,11 +914,7 @@ fn a_scalar_ended_by_a_newline_is_placed_on_its_own_line() {
     // the error was placed at and the column underflowed (found by the `read_objects` fuzz
     // target). Both loaders refuse it: the whole text at the word, the stream (which has
     // handed the items on) at the second `kind`'s end, still on line 1.
-    let path = format!(
-        "{}/tests/data/fuzz/read_objects-scalar-ends-at-newline.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap();
+    let text = fuzz_input("read_objects-scalar-ends-at-newline.json");
     let newline = text.find('\n').unwrap();
     let whole = read_str("s.json", &text).unwrap_err();
     assert_eq!(whole.kind(), LoadErrorKind::Syntax);

@@ -191,17 +191,13 @@ impl Dict {
         }
         let len = self.bytes(&e).len();
         let hash = self.hasher.hash(e.tag, self.bytes(&e));
-        let mut hole = self.home(hash);
         let want = slot_value(hash, id);
-        loop {
-            match self.slots.get(hole) {
-                Some(&v) if v == want => break,
-                // The cluster ended without the id: not in the table, so nothing to free
-                // (never happens while the invariants hold).
-                Some(0) | None => return,
-                Some(_) => hole = self.next(hole),
-            }
-        }
+        // Not in the table (never happens while the invariants hold): nothing to free.
+        let Some(hole) =
+            probing::find_in_cluster(self, self.home(hash), |i| self.slots.get(i) == Some(&want))
+        else {
+            return;
+        };
         probing::remove_at(self, hole);
         if let Some(slot) = self.entries.get_mut(id as usize) {
             *slot = Entry {

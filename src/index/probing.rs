@@ -20,6 +20,24 @@ pub(crate) fn next(i: usize, slots: usize) -> usize {
     if i + 1 == slots { 0 } else { i + 1 }
 }
 
+/// The first slot from `home` on, within its cluster, for which `is(i)` holds; `None` when
+/// an empty slot comes first.
+pub(crate) fn find_in_cluster<T: Probed + ?Sized>(
+    table: &T,
+    home: usize,
+    is: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    let slots = table.slot_count();
+    let mut i = home;
+    loop {
+        table.home_of(i)?;
+        if is(i) {
+            return Some(i);
+        }
+        i = next(i, slots);
+    }
+}
+
 /// Empties slot `hole` without tombstones (backward shift): each later member of its cluster
 /// whose home slot does not lie cyclically in `(hole, j]` moves into the hole, which moves to
 /// where it was; the last hole is emptied.
@@ -73,7 +91,7 @@ pub(crate) fn check_free_list(
 
 #[cfg(test)]
 mod tests {
-    use super::{Probed, check_free_list, remove_at};
+    use super::{Probed, check_free_list, find_in_cluster, remove_at};
 
     /// A table of `Some(home)` slots.
     struct Homes(Vec<Option<usize>>);
@@ -106,6 +124,10 @@ mod tests {
             Some(6),
             Some(6),
         ]);
+        // Searching a cluster wraps around the end and stops at its first empty slot.
+        assert_eq!(find_in_cluster(&t, 6, |i| i == 1), Some(1));
+        assert_eq!(find_in_cluster(&t, 6, |i| i == 4), None);
+        assert_eq!(find_in_cluster(&t, 3, |_| true), None);
         remove_at(&mut t, 6);
         // The members from 7 and 0 (home 6) move back; 1 (home 7) moves into 0; 2 stays.
         assert_eq!(

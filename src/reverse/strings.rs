@@ -238,17 +238,12 @@ impl Strings {
             return;
         }
         let high = (self.hash_bytes(e.tag, self.text(&e)) >> 32) as u32;
-        let mut hole = self.home(high);
-        loop {
-            match self.slots.get(hole) {
-                Some(s) if s.id1 == id + 1 => break,
-                // The cluster ended without the id: not in the table (never happens while the
-                // invariants hold).
-                Some(s) if s.id1 == 0 => return,
-                None => return,
-                Some(_) => hole = self.next(hole),
-            }
-        }
+        // Not in the table (never happens while the invariants hold): nothing to free.
+        let Some(hole) = probing::find_in_cluster(self, self.home(high), |i| {
+            self.slots.get(i).is_some_and(|s| s.id1 == id + 1)
+        }) else {
+            return;
+        };
         probing::remove_at(self, hole);
         if let Some(slot) = self.entries.get_mut(id as usize) {
             *slot = Entry {
