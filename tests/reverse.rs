@@ -131,6 +131,83 @@ proptest! {
     }
 }
 
+/// A selector over three keys of three values each, so that many selectors share postings.
+fn crowded_selector() -> impl Strategy<Value = Selector> {
+    let requirement = |key: &'static str| {
+        prop_oneof![
+            3 => Just(None),
+            4 => prop::sample::select(&["a", "b", "c"][..]).prop_map(move |v| Some(format!("{key}={v}"))),
+            1 => Just(Some(format!("{key} in (a,b)"))),
+            1 => prop::sample::select(&["a", "b"][..]).prop_map(move |v| Some(format!("{key}!={v}"))),
+            1 => Just(Some(key.to_string())),
+        ]
+    };
+    (requirement("app"), requirement("env"), requirement("tier")).prop_map(|(a, e, t)| {
+        let text: Vec<String> = [a, e, t].into_iter().flatten().collect();
+        text.join(",").parse().unwrap()
+    })
+}
+
+fn crowded_object() -> impl Strategy<Value = (String, Vec<(String, String)>)> {
+    (
+        prop::sample::select(&["a", "b"][..]),
+        prop::collection::vec(
+            (
+                prop::sample::select(&["app", "env", "tier"][..]),
+                prop::sample::select(&["a", "b", "c"][..]),
+            ),
+            0..4,
+        ),
+    )
+        .prop_map(|(ns, labels)| {
+            let labels = labels
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            (ns.to_string(), labels)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Up to 64 selectors over nine `key=value` pairs: postings pass 4, 8 and 16 members,
+    /// selectors filed when a posting was short are moved off it as it grows, and removals
+    /// shrink postings below the lengths that moved them. Matching stays the scan's.
+    #[test]
+    fn crowded_postings_re_anchor_and_stay_exact(
+        events in prop::collection::vec(
+            prop_oneof![
+                5 => (0..64u8, prop_oneof![
+                        4 => Just(Scope::namespace("a")),
+                        1 => Just(Scope::namespace("b")),
+                        1 => Just(Scope::All),
+                        1 => Just(Scope::namespaces(["a", "b"])),
+                    ], crowded_selector())
+                    .prop_map(|(k, scope, sel)| Event::Insert(k, scope, sel)),
+                1 => (0..64u8).prop_map(Event::Remove),
+            ],
+            20..160,
+        ),
+        objects in prop::collection::vec(crowded_object(), 1..8),
+    ) {
+        let mut index = SelectorIndex::new();
+        let mut model = Model::new();
+        for e in &events {
+            match e {
+                Event::Insert(k, scope, sel) => {
+                    index.insert(*k, scope.clone(), sel).unwrap();
+                    model.insert(*k, (scope.clone(), sel.clone()));
+                }
+                Event::Remove(k) => {
+                    prop_assert_eq!(index.remove(k), model.remove(k).is_some());
+                }
+            }
+            check(&index, &model, &objects)?;
+        }
+    }
+}
+
 /// The semantics corpus, one selector at a time, on every label map of its cases, including
 /// maps that an `Inventory` refuses (such as `+5`).
 #[test]

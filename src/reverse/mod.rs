@@ -237,6 +237,47 @@ impl Refs {
     }
 }
 
+/// The cost of filing a selector under one of its predicates (see
+/// `SelectorIndex::anchor_cost`): `load / spread` selectors reached per object event, ties
+/// going to the values fewer selectors mention (a ReplicaSet's `pod-template-hash` before the
+/// `instance` its siblings will share).
+#[derive(Clone, Copy, Debug)]
+struct Cost {
+    load: u64,
+    spread: u64,
+    mentions: u64,
+}
+
+impl Cost {
+    /// Whether `self` expects strictly fewer selectors reached than `other`.
+    fn expects_fewer(&self, other: &Cost) -> bool {
+        u128::from(self.load) * u128::from(other.spread)
+            < u128::from(other.load) * u128::from(self.spread)
+    }
+}
+
+impl PartialEq for Cost {
+    fn eq(&self, other: &Cost) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Cost {}
+
+impl PartialOrd for Cost {
+    fn partial_cmp(&self, other: &Cost) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Cost {
+    fn cmp(&self, other: &Cost) -> std::cmp::Ordering {
+        (u128::from(self.load) * u128::from(other.spread))
+            .cmp(&(u128::from(other.load) * u128::from(self.spread)))
+            .then(self.mentions.cmp(&other.mentions))
+    }
+}
+
 /// Selectors registered under caller-chosen keys, answering which of them select an object.
 ///
 /// `K` is whatever the caller uses to name the selector's owner: a `(kind, namespace, name)`
@@ -296,6 +337,8 @@ pub struct SelectorIndex<K> {
     key_refs: Refs,
     pair_refs: Refs,
     ns_refs: Refs,
+    /// Distinct values interned per key id: how finely a key splits the objects that carry it.
+    values: Refs,
     /// Slots anchored in the cluster-wide scope.
     all_scoped: usize,
     slots: Slab<Slot<K>>,
@@ -340,6 +383,7 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
             key_refs: Refs::default(),
             pair_refs: Refs::default(),
             ns_refs: Refs::default(),
+            values: Refs::default(),
             all_scoped: 0,
             slots: Slab::default(),
             by_key: HashMap::new(),
@@ -413,7 +457,9 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
         };
         let at = self.slots.insert(slot);
         self.by_key.insert(key, at);
-        self.file(at, 1);
+        for (ns, code) in self.file(at, 1) {
+            self.rebalance(ns, code);
+        }
         Ok(replaced)
     }
 
@@ -608,7 +654,7 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
             0 => 0,
             c => (c * 8 / 7).next_power_of_two(),
         };
-        let refs = [&self.key_refs, &self.pair_refs, &self.ns_refs];
+        let refs = [&self.key_refs, &self.pair_refs, &self.ns_refs, &self.values];
         self.keys.heap_bytes()
             + self.pairs.heap_bytes()
             + self.namespaces.heap_bytes()
@@ -676,10 +722,13 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
             let code = compiled::code(r.operator());
             {
                 for v in r.values() {
-                    let (pair, _) = self
+                    let (pair, new) = self
                         .pairs
                         .intern(key, v)
                         .ok_or_else(|| Error::capacity("label values"))?;
+                    if new {
+                        self.values.acquire(key);
+                    }
                     self.pair_refs.acquire(pair);
                     got.pairs.push(pair);
                     if pair >= 1 << 31 {
@@ -728,6 +777,9 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
     fn release(&mut self, got: &Acquired) {
         for &p in &got.pairs {
             if self.pair_refs.release(p) {
+                if let Some(key) = self.pairs.tag(p) {
+                    self.values.release(key);
+                }
                 self.pairs.remove(p);
             }
         }
@@ -755,22 +807,75 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
     /// The positive predicate with the shortest postings in the scope, or [`UNANCHORED`].
     fn choose_anchor(&self, preds: &[u32], scope: u32) -> u32 {
         let ids = self.scope_ids(&scope);
-        let load = |code: u32| -> usize {
-            ids.iter()
-                .map(|&ns| self.postings.get(ns, code).len() + 1)
-                .sum()
-        };
         compiled::preds(preds)
             .filter(|p| p.is_positive())
-            .map(|p| {
-                let cost = match p.op {
-                    op::EQ | op::DEQ | op::IN => p.pairs.iter().map(|&v| load(pair_code(v))).sum(),
-                    _ => 4 * load(key_code(p.key)),
-                };
-                (cost, p.at)
-            })
+            .map(|p| (self.anchor_cost(&p, ids, false), p.at))
             .min()
             .map_or(UNANCHORED, |(_, at)| at)
+    }
+
+    /// What anchoring on `p` costs, as an estimate of the selectors an object event reaches
+    /// through it: the length its postings in the namespaces `ids` have with the selector in
+    /// them (`filed`: it is there already), times the share of objects expected to carry
+    /// the predicate's values. For `k=v` and `k in (…)` that share is one over the number of
+    /// distinct values of `k` that selectors mention (`app.kubernetes.io/name` has one per
+    /// app, `component` a handful, so a Service on both is filed under its name even while
+    /// few Services share its component); for `k`, `k>n` and `k<n`, every object with the key.
+    fn anchor_cost(&self, p: &compiled::Pred<'_>, ids: &[u32], filed: bool) -> Cost {
+        let load = |code: u32| -> u64 {
+            ids.iter()
+                .map(|&ns| (self.postings.get(ns, code).len() + usize::from(!filed)) as u64)
+                .sum()
+        };
+        match p.op {
+            op::EQ | op::DEQ | op::IN => Cost {
+                load: p.pairs.iter().map(|&v| load(pair_code(v))).sum(),
+                spread: u64::from(self.values.get(p.key).max(1)),
+                mentions: p
+                    .pairs
+                    .iter()
+                    .map(|&v| u64::from(self.pair_refs.get(v)))
+                    .sum(),
+            },
+            _ => Cost {
+                load: load(key_code(p.key)),
+                spread: 1,
+                mentions: u64::MAX,
+            },
+        }
+    }
+
+    /// Re-anchors the members of a posting that outgrew its room: a selector filed when this
+    /// posting was short (its `component=web` when it was the first Service of that component in
+    /// the namespace) moves to another of its predicates if that one's postings are now
+    /// strictly shorter. The unanchored posting has nothing to move.
+    fn rebalance(&mut self, ns: u32, code: u32) {
+        if code == UNANCHORED_CODE {
+            return;
+        }
+        let members: SmallVec<[u32; 16]> = SmallVec::from_slice(self.postings.get(ns, code));
+        for at in members {
+            let slot = &self.slots[at];
+            if slot.key.is_none() || slot.anchor == UNANCHORED || slot.anchor == NOWHERE {
+                continue;
+            }
+            let ids = self.scope_ids(&slot.scope);
+            let preds = compiled::preds(&slot.preds);
+            let Some(now) = preds.clone().find(|p| p.at == slot.anchor) else {
+                continue;
+            };
+            let current = self.anchor_cost(&now, ids, true);
+            let better = preds
+                .filter(|p| p.is_positive() && p.at != slot.anchor)
+                .map(|p| (self.anchor_cost(&p, ids, false), p.at))
+                .min()
+                .filter(|(cost, _)| cost.expects_fewer(&current));
+            if let Some((_, anchor)) = better {
+                self.file(at, -1);
+                self.slots[at].anchor = anchor;
+                self.file(at, 1);
+            }
+        }
     }
 
     /// The posting codes a slot is filed under.
@@ -790,16 +895,20 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
         }
     }
 
-    /// Adds (`sign` 1) or removes (-1) a slot's postings entries.
-    fn file(&mut self, at: u32, sign: i32) {
+    /// Adds (`sign` 1) or removes (-1) a slot's postings entries; returns the postings an add
+    /// made outgrow their room (see [`Postings::add`]).
+    fn file(&mut self, at: u32, sign: i32) -> SmallVec<[(u32, u32); 2]> {
         let slot = &self.slots[at];
         let codes = Self::codes(slot);
         let scope = slot.scope;
         let ids: SmallVec<[u32; 4]> = SmallVec::from_slice(self.scope_ids(&scope));
+        let mut outgrown = SmallVec::new();
         for &ns in &ids {
             for &code in &codes {
                 if sign > 0 {
-                    self.postings.add(ns, code, at);
+                    if self.postings.add(ns, code, at) {
+                        outgrown.push((ns, code));
+                    }
                 } else {
                     self.postings.remove(ns, code, at);
                 }
@@ -808,6 +917,7 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
                 self.all_scoped = self.all_scoped.wrapping_add_signed(sign as isize);
             }
         }
+        outgrown
     }
 
     /// Removes a slot's postings, releases its ids and frees it (its key is already out of
@@ -898,6 +1008,19 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
         same(&keys, &self.key_refs, "key", &self.keys)?;
         same(&pairs, &self.pair_refs, "pair", &self.pairs)?;
         same(&nss, &self.ns_refs, "namespace", &self.namespaces)?;
+        let mut values = Refs::default();
+        for (_, key, _) in self.pairs.iter() {
+            values.acquire(key);
+        }
+        for key in 0..values.0.len().max(self.values.0.len()) as u32 {
+            if values.get(key) != self.values.get(key) {
+                return Err(format!(
+                    "key {key}: {} values interned, {} counted",
+                    values.get(key),
+                    self.values.get(key)
+                ));
+            }
+        }
         for (ns, code, members) in self.postings.entries() {
             let mut got = members.to_vec();
             got.sort_unstable();
@@ -913,5 +1036,104 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
             return Err(format!("posting {ns}/{code} missing: {members:?}"));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Scope, Selector, SelectorIndex};
+
+    /// The key of the predicate `key`'s selector is filed under.
+    fn anchor_key(index: &SelectorIndex<u32>, key: u32) -> &str {
+        let slot = &index.slots[index.by_key[&key]];
+        let p = super::compiled::preds(&slot.preds[slot.anchor as usize..])
+            .next()
+            .unwrap();
+        index.keys.get(p.key).unwrap().1
+    }
+
+    fn insert(index: &mut SelectorIndex<u32>, key: u32, text: &str) {
+        let s: Selector = text.parse().unwrap();
+        index.insert(key, Scope::namespace("shop"), &s).unwrap();
+        index.internal_validate().unwrap();
+    }
+
+    #[test]
+    fn a_posting_that_outgrows_its_room_sheds_selectors_with_a_shorter_one() {
+        let mut index = SelectorIndex::new();
+        // Nothing to tell `x=1` from `y=1` yet: the first predicate.
+        insert(&mut index, 0, "x=1,y=1");
+        assert_eq!(anchor_key(&index, 0), "x");
+        for k in 1..=3 {
+            insert(&mut index, k, "x=1");
+            assert_eq!(anchor_key(&index, 0), "x", "{k} selectors beside it");
+        }
+        // The fifth member outgrows the posting's four places: selector 0 moves to `y=1`,
+        // which nothing else is filed under; the ones with nowhere else to go stay.
+        insert(&mut index, 4, "x=1");
+        assert_eq!(anchor_key(&index, 0), "y");
+        assert_eq!(index.postings.get(0, super::pair_code(0)).len(), 4);
+        let mut got = index.matching("shop", [("x", "1"), ("y", "1")]);
+        got.sort_unstable();
+        assert_eq!(got, [&0, &1, &2, &3, &4]);
+        assert_eq!(index.matching("shop", [("x", "1")]).len(), 4);
+        // Selector 5 goes to `x=1` while `w=1` is crowded, then `w=1` empties.
+        for k in 10..20 {
+            insert(&mut index, k, "w=1");
+        }
+        insert(&mut index, 5, "w=1,x=1");
+        assert_eq!(anchor_key(&index, 5), "x");
+        for k in 10..20 {
+            assert!(index.remove(&k));
+        }
+        // A posting churning around one length (five members, room for eight) is not examined
+        // again on every add...
+        for round in 0..3 {
+            assert!(index.remove(&4));
+            insert(&mut index, 4, "x=1");
+            assert_eq!(anchor_key(&index, 5), "x", "round {round}");
+        }
+        // ...but when it outgrows eight places.
+        for k in 6..=8 {
+            insert(&mut index, k, "x=1");
+            assert_eq!(anchor_key(&index, 5), "x", "{k}");
+        }
+        insert(&mut index, 9, "x=1");
+        assert_eq!(anchor_key(&index, 5), "w");
+        assert_eq!(index.matching("shop", [("x", "1"), ("w", "1")]).len(), 9);
+    }
+
+    #[test]
+    fn a_key_with_many_values_anchors_before_a_shorter_posting_of_a_key_with_few() {
+        let mut index = SelectorIndex::new();
+        for i in 0..10 {
+            insert(&mut index, i, &format!("name=n{i}"));
+        }
+        insert(&mut index, 10, "name=n3");
+        insert(&mut index, 11, "tier=t1");
+        insert(&mut index, 12, "tier=t2");
+        // `name=n3` anchors two selectors and `tier=t0` none, but a pod carries one of ten
+        // names and one of three tiers: 3/10 reached per event against 1/3.
+        insert(&mut index, 13, "name=n3,tier=t0");
+        assert_eq!(anchor_key(&index, 13), "name");
+        // With as many tiers as names, the shorter posting wins.
+        for i in 3..10 {
+            insert(&mut index, 11 + i, &format!("tier=t{i}"));
+        }
+        insert(&mut index, 30, "name=n3,tier=t0");
+        assert_eq!(anchor_key(&index, 30), "tier");
+        // Equal costs: the value fewer selectors mention (in any namespace) goes first.
+        let other: Selector = "instance=i1".parse().unwrap();
+        index.insert(40, Scope::namespace("other"), &other).unwrap();
+        index.insert(41, Scope::namespace("other"), &other).unwrap();
+        let other: Selector = "pod-template-hash=h1".parse().unwrap();
+        index.insert(42, Scope::namespace("other"), &other).unwrap();
+        insert(&mut index, 31, "instance=i1,pod-template-hash=h1");
+        // Then a key of more values: the ReplicaSet's siblings.
+        insert(&mut index, 32, "instance=i1,pod-template-hash=h2");
+        insert(&mut index, 33, "instance=i1,pod-template-hash=h3");
+        for k in 31..34 {
+            assert_eq!(anchor_key(&index, k), "pod-template-hash", "selector {k}");
+        }
     }
 }

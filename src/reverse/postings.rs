@@ -127,8 +127,11 @@ impl Postings {
         }
     }
 
-    /// Adds `slot` (at most [`MAX_SLOT`]) to the posting of `(ns, code)`.
-    pub(super) fn add(&mut self, ns: u32, code: u32, slot: u32) {
+    /// Adds `slot` (at most [`MAX_SLOT`]) to the posting of `(ns, code)`. Returns whether the
+    /// posting outgrew its room: a list's length passed 4, 8, 16, … (its capacity doubles
+    /// then, and shrinking never lowers it, so a posting that churns around one length is
+    /// reported once, not on every add).
+    pub(super) fn add(&mut self, ns: u32, code: u32, slot: u32) -> bool {
         debug_assert!(slot <= MAX_SLOT && (ns <= MAX_NS || ns == u32::MAX));
         if code != UNANCHORED {
             let i = code as usize;
@@ -138,12 +141,12 @@ impl Postings {
             let head = self.heads[i];
             if head.ns == EMPTY {
                 self.heads[i] = Head { ns, posting: slot };
-                return;
+                return false;
             }
             if head.ns == ns {
-                let p = self.grow(head.posting, slot);
+                let (p, outgrown) = self.grow(head.posting, slot);
                 self.heads[i].posting = p;
-                return;
+                return outgrown;
             }
             if head.ns != SHARED {
                 self.map.insert(map_key(head.ns, code), head.posting);
@@ -154,20 +157,30 @@ impl Postings {
             }
         }
         let k = map_key(ns, code);
-        let p = match self.map.get(&k) {
+        let (p, outgrown) = match self.map.get(&k) {
             Some(&p) => self.grow(p, slot),
-            None => slot,
+            None => (slot, false),
         };
         self.map.insert(k, p);
+        outgrown
     }
 
-    /// A posting with `slot` added.
-    fn grow(&mut self, posting: u32, slot: u32) -> u32 {
+    /// A posting with `slot` added, and whether its list had to grow its capacity (doubled
+    /// here, so that capacity marks the lengths already reported).
+    fn grow(&mut self, posting: u32, slot: u32) -> (u32, bool) {
         if posting & LIST != 0 {
-            self.lists[posting & !LIST].push(slot);
-            return posting;
+            let list = &mut self.lists[posting & !LIST];
+            let outgrown = list.len() == list.capacity();
+            if outgrown {
+                list.reserve_exact(list.capacity());
+            }
+            list.push(slot);
+            return (posting, outgrown);
         }
-        LIST | self.lists.insert(SmallVec::from_slice(&[posting, slot]))
+        (
+            LIST | self.lists.insert(SmallVec::from_slice(&[posting, slot])),
+            false,
+        )
     }
 
     /// A posting with `slot` removed; `None` when it is left empty.
