@@ -15,10 +15,17 @@
 //! - `k=v` and `k==v` file the selector under the pair `k=v`; `k in (a,b)` under both `k=a`
 //!   and `k=b` (an object has one value per key, so it reaches the selector at most once);
 //!   `k`, `k>n` and `k<n` under the key `k`.
-//! - Among its positive requirements, a selector takes the one whose postings in its scope
-//!   are shortest when it is registered (key postings count four times, since every object
-//!   with the key reaches them). A ReplicaSet's `pod-template-hash` beats the `app` it shares
-//!   with its siblings.
+//! - Among its positive requirements, a selector takes the one through which the fewest
+//!   selectors are expected to be reached per object event: the length of its postings in
+//!   its scope, divided for `k=v` and `k in (…)` by how many distinct values of `k` the
+//!   registered selectors mention (one object carries one of them), and not divided for `k`,
+//!   `k>n`, `k<n` (every object with the key reaches them). Ties go to the value fewer
+//!   selectors mention. A Service on `app.kubernetes.io/name` and `component` goes under its
+//!   name, of which there is one per app, even while its `component` posting is shorter;
+//!   a ReplicaSet's `pod-template-hash` beats the `instance` it shares with its siblings.
+//! - Postings grow after their members chose them: when one outgrows 4, 8, 16, … members,
+//!   each member moves to another of its requirements if that is now strictly cheaper.
+//!   A posting churning around one length is examined once, not on every insert.
 //! - A selector with no positive requirement (`everything`, or only `!=`, `notin`, `!k`) is
 //!   filed under its scope's *unanchored* posting, which every object of the scope reaches.
 //!   [`nothing`](crate::Selector::nothing) is kept but filed nowhere.
