@@ -27,14 +27,22 @@ fn scope_strategy() -> impl Strategy<Value = Scope> {
 /// An object: a namespace and labels as a sequence in which a key may repeat (the last value
 /// counts), with values a label map may hold but a selector may not (`+5`, `1.5`, `٣`).
 fn object_strategy() -> impl Strategy<Value = (String, Vec<(String, String)>)> {
+    objects_over(NAMESPACES, KEYS, LABEL_VALUES, 7)
+}
+
+/// An object in one of `namespaces` with fewer than `most` labels drawn from `keys` and
+/// `values`.
+fn objects_over(
+    namespaces: &'static [&'static str],
+    keys: &'static [&'static str],
+    values: &'static [&'static str],
+    most: usize,
+) -> impl Strategy<Value = (String, Vec<(String, String)>)> {
     (
-        prop::sample::select(NAMESPACES),
+        prop::sample::select(namespaces),
         prop::collection::vec(
-            (
-                prop::sample::select(KEYS),
-                prop::sample::select(LABEL_VALUES),
-            ),
-            0..7,
+            (prop::sample::select(keys), prop::sample::select(values)),
+            0..most,
         ),
     )
         .prop_map(|(ns, labels)| {
@@ -149,23 +157,7 @@ fn crowded_selector() -> impl Strategy<Value = Selector> {
 }
 
 fn crowded_object() -> impl Strategy<Value = (String, Vec<(String, String)>)> {
-    (
-        prop::sample::select(&["a", "b"][..]),
-        prop::collection::vec(
-            (
-                prop::sample::select(&["app", "env", "tier"][..]),
-                prop::sample::select(&["a", "b", "c"][..]),
-            ),
-            0..4,
-        ),
-    )
-        .prop_map(|(ns, labels)| {
-            let labels = labels
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-            (ns.to_string(), labels)
-        })
+    objects_over(&["a", "b"], &["app", "env", "tier"], &["a", "b", "c"], 4)
 }
 
 proptest! {
