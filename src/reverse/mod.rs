@@ -811,7 +811,8 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
         }
     }
 
-    /// The positive predicate with the shortest postings in the scope, or [`UNANCHORED`].
+    /// The positive predicate of least [`anchor_cost`](Self::anchor_cost) in the scope (the
+    /// first of equal ones), or [`UNANCHORED`].
     fn choose_anchor(&self, preds: &[u32], scope: u32) -> u32 {
         let ids = self.scope_ids(&scope);
         compiled::preds(preds)
@@ -854,8 +855,9 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
 
     /// Re-anchors the members of a posting that outgrew its room: a selector filed when this
     /// posting was short (its `component=web` when it was the first Service of that component in
-    /// the namespace) moves to another of its predicates if that one's postings are now
-    /// strictly shorter. The unanchored posting has nothing to move.
+    /// the namespace) moves to another of its predicates if that one is now strictly cheaper
+    /// ([`anchor_cost`](Self::anchor_cost), with the selector counted where it is filed). The
+    /// unanchored posting has nothing to move.
     fn rebalance(&mut self, ns: u32, code: u32) {
         if code == UNANCHORED_CODE {
             return;
