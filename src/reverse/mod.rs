@@ -242,6 +242,11 @@ impl Refs {
     fn get(&self, id: u32) -> u32 {
         self.0.get(id as usize).copied().unwrap_or(0)
     }
+
+    /// The first id counted differently here and in `other`.
+    fn differs(&self, other: &Refs) -> Option<u32> {
+        (0..self.0.len().max(other.0.len()) as u32).find(|&id| self.get(id) != other.get(id))
+    }
 }
 
 /// The cost of filing a selector under one of its predicates (see
@@ -256,10 +261,15 @@ struct Cost {
 }
 
 impl Cost {
+    /// `load / spread` against `other`'s, mentions aside.
+    fn reach_cmp(&self, other: &Cost) -> std::cmp::Ordering {
+        (u128::from(self.load) * u128::from(other.spread))
+            .cmp(&(u128::from(other.load) * u128::from(self.spread)))
+    }
+
     /// Whether `self` expects strictly fewer selectors reached than `other`.
     fn expects_fewer(&self, other: &Cost) -> bool {
-        u128::from(self.load) * u128::from(other.spread)
-            < u128::from(other.load) * u128::from(self.spread)
+        self.reach_cmp(other).is_lt()
     }
 }
 
@@ -279,8 +289,7 @@ impl PartialOrd for Cost {
 
 impl Ord for Cost {
     fn cmp(&self, other: &Cost) -> std::cmp::Ordering {
-        (u128::from(self.load) * u128::from(other.spread))
-            .cmp(&(u128::from(other.load) * u128::from(self.spread)))
+        self.reach_cmp(other)
             .then(self.mentions.cmp(&other.mentions))
     }
 }
@@ -996,17 +1005,14 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
             return Err(format!("all_scoped {} but {all_scoped}", self.all_scoped));
         }
         let same = |a: &Refs, b: &Refs, what: &str, dict: &Strings| -> Result<(), String> {
-            let n = a.0.len().max(b.0.len());
-            for id in 0..n as u32 {
-                if a.get(id) != b.get(id) {
-                    return Err(format!(
-                        "{what} {id}: {} counted, {} recorded",
-                        a.get(id),
-                        b.get(id)
-                    ));
-                }
+            if let Some(id) = a.differs(b) {
+                return Err(format!(
+                    "{what} {id}: {} counted, {} recorded",
+                    a.get(id),
+                    b.get(id)
+                ));
             }
-            if dict.len() != (0..n as u32).filter(|&id| a.get(id) > 0).count() {
+            if dict.len() != a.0.iter().filter(|&&r| r > 0).count() {
                 return Err(format!(
                     "{what}: {} interned, not all referenced",
                     dict.len()
@@ -1021,14 +1027,12 @@ impl<K: Eq + Hash + Clone> SelectorIndex<K> {
         for (_, key, _) in self.pairs.iter() {
             values.acquire(key);
         }
-        for key in 0..values.0.len().max(self.values.0.len()) as u32 {
-            if values.get(key) != self.values.get(key) {
-                return Err(format!(
-                    "key {key}: {} values interned, {} counted",
-                    values.get(key),
-                    self.values.get(key)
-                ));
-            }
+        if let Some(key) = values.differs(&self.values) {
+            return Err(format!(
+                "key {key}: {} values interned, {} counted",
+                values.get(key),
+                self.values.get(key)
+            ));
         }
         for (ns, code, members) in self.postings.entries() {
             let mut got = members.to_vec();
