@@ -81,6 +81,22 @@ fn scan(model: &Model, ns: &str, labels: &[(String, String)]) -> Vec<u8> {
         .collect()
 }
 
+/// Applies one event to the index and the model; both must agree on whether a selector was
+/// replaced or removed.
+fn apply(index: &mut SelectorIndex<u8>, model: &mut Model, e: &Event) -> Result<(), TestCaseError> {
+    match e {
+        Event::Insert(k, scope, sel) => {
+            let replaced = index.insert(*k, scope.clone(), sel).unwrap();
+            let was = model.insert(*k, (scope.clone(), sel.clone()));
+            prop_assert_eq!(replaced, was.is_some());
+        }
+        Event::Remove(k) => {
+            prop_assert_eq!(index.remove(k), model.remove(k).is_some());
+        }
+    }
+    Ok(())
+}
+
 fn check(
     index: &SelectorIndex<u8>,
     model: &Model,
@@ -117,16 +133,7 @@ proptest! {
         let mut index = SelectorIndex::new();
         let mut model = Model::new();
         for e in &events {
-            match e {
-                Event::Insert(k, scope, sel) => {
-                    let replaced = index.insert(*k, scope.clone(), sel).unwrap();
-                    let was = model.insert(*k, (scope.clone(), sel.clone()));
-                    prop_assert_eq!(replaced, was.is_some());
-                }
-                Event::Remove(k) => {
-                    prop_assert_eq!(index.remove(k), model.remove(k).is_some());
-                }
-            }
+            apply(&mut index, &mut model, e)?;
             check(&index, &model, &objects)?;
         }
         // Removing everything leaves nothing interned behind.
@@ -186,15 +193,7 @@ proptest! {
         let mut index = SelectorIndex::new();
         let mut model = Model::new();
         for e in &events {
-            match e {
-                Event::Insert(k, scope, sel) => {
-                    index.insert(*k, scope.clone(), sel).unwrap();
-                    model.insert(*k, (scope.clone(), sel.clone()));
-                }
-                Event::Remove(k) => {
-                    prop_assert_eq!(index.remove(k), model.remove(k).is_some());
-                }
-            }
+            apply(&mut index, &mut model, e)?;
             check(&index, &model, &objects)?;
         }
     }
